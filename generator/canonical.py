@@ -1,0 +1,368 @@
+"""A canonical form for index expressions, used to prove two of them equal for symbolic sizes.
+
+An expression becomes a sum of terms; a term is a coefficient, a set of summed (dummy) indices
+and a product of atoms with exponents. Kronecker deltas are contracted, equal atoms merge,
+and dummy indices are renamed canonically (every permutation is tried for up to six), so two
+expressions are equal when their canonical sums agree term by term. Atoms that do not expand
+(functions, negative powers of sums) keep their arguments in the same canonical form.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+from typing import Iterable, Mapping
+
+import sympy
+
+from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, MatEntry, MatScalar,
+                   MSym, Mul, Num, Pow, Sum)
+from .treeops import Fresh, rename as rename_leaf
+
+_counter = itertools.count()
+
+
+@dataclass(frozen=True)
+class FuncAtom:
+    func: str
+    order: int
+    arg: tuple["Term", ...]
+
+
+@dataclass(frozen=True)
+class GroupAtom:
+    nf: tuple["Term", ...]
+
+
+@dataclass(frozen=True)
+class Term:
+    coeff: sympy.Expr
+    dummies: tuple[tuple[str, str], ...] = ()
+    factors: tuple[tuple[object, sympy.Expr], ...] = ()
+
+
+NF = tuple[Term, ...]
+ONE_TERM = Term(sympy.Integer(1))
+
+
+class NotLinear(ValueError):
+    pass
+
+
+def _unique() -> str:
+    return f"~{next(_counter)}"
+
+
+# --- building ---------------------------------------------------------------------------------
+
+def _indexed(e: Expr, symmetric: frozenset[str]) -> NF:
+    return (Term(sympy.Integer(1), (), ((e, sympy.Integer(1)),)),)
+
+
+def _times(a: NF, b: NF) -> NF:
+    out = []
+    for s in a:
+        for t in b:
+            t = _rename_dummies(t, {d: _unique() for d, _ in t.dummies})
+            out.append(Term(s.coeff * t.coeff, s.dummies + t.dummies, s.factors + t.factors))
+    return tuple(out)
+
+
+def _power(base: NF, p: sympy.Expr) -> NF:
+    if p == 0:
+        return (ONE_TERM,)
+    if len(base) == 1 and not base[0].dummies and p.is_integer:
+        t = base[0]
+        return (Term(t.coeff ** p, (), tuple((a, e * p) for a, e in t.factors)),)
+    if len(base) == 1 and not base[0].dummies and t_is_atom(base[0]):
+        a, e = base[0].factors[0]
+        if e == 1:
+            return (Term(sympy.Integer(1), (), ((a, p),)),)
+    if len(base) == 1 and not base[0].dummies and not base[0].factors and base[0].coeff > 0:
+        return (Term(base[0].coeff ** p),)
+    if p.is_integer and 0 < p <= 4:
+        out: NF = (ONE_TERM,)
+        for _ in range(int(p)):
+            out = _times(out, base)
+        return out
+    return (Term(sympy.Integer(1), (), ((GroupAtom(canonical(base)), p),)),)
+
+
+def t_is_atom(t: Term) -> bool:
+    return t.coeff == 1 and len(t.factors) == 1
+
+
+def build(e: Expr, symmetric: frozenset[str] = frozenset()) -> NF:
+    """The expanded (not yet simplified) sum of terms of a resolved tree."""
+    from .derive import from_matrix_to_index  # shared conversion; import here avoids a cycle
+    if isinstance(e, Num):
+        return (Term(e.value),) if e.value != 0 else ()
+    if isinstance(e, (Comp, Delta, Deriv, Differential, Dim)):
+        return _indexed(e, symmetric)
+    if isinstance(e, Add):
+        return tuple(t for x in e.terms for t in build(x, symmetric))
+    if isinstance(e, Mul):
+        out: NF = (ONE_TERM,)
+        for f in e.factors:
+            out = _times(out, build(f, symmetric))
+        return out
+    if isinstance(e, Sum):
+        new = _unique()
+        out = []
+        for t in build(rename_leaf(e.body, e.index, new), symmetric):
+            if new in _term_indices(t):
+                out.append(Term(t.coeff, t.dummies + ((new, e.dim),), t.factors))
+            else:
+                out.append(Term(t.coeff, t.dummies, t.factors + ((Dim(e.dim), sympy.Integer(1)),)))
+        return tuple(out)
+    if isinstance(e, Pow):
+        p = build(e.exp, symmetric)
+        if len(p) <= 1 and all(not t.factors for t in p):
+            return _power(build(e.base, symmetric), p[0].coeff if p else sympy.Integer(0))
+        return build(Call("exp", Mul((e.exp, Call("log", e.base)))), symmetric)
+    if isinstance(e, Call):
+        if e.func == "sqrt":
+            return _power(build(e.arg, symmetric), sympy.Rational(1, 2))
+        return (Term(sympy.Integer(1), (), ((FuncAtom(e.func, e.order,
+                                                     canonical(build(e.arg, symmetric))),
+                                            sympy.Integer(1)),)),)
+    if isinstance(e, MatEntry):
+        if e.func == "adj":
+            return build(Mul((MatScalar("det", e.arg), MatEntry("inv", e.arg, e.indices))),
+                         symmetric)
+        if e.func == "":
+            return _from_matrix(e, symmetric)
+        return _indexed(e, symmetric)
+    if isinstance(e, MatScalar):
+        if e.func == "tr":
+            return _from_matrix(e, symmetric)
+        return _indexed(e, symmetric)
+    raise TypeError(f"cannot normalise {type(e).__name__}")
+
+
+_SYMBOLS: dict = {}
+
+
+def _from_matrix(e, symmetric) -> NF:
+    from .derive import DeriveError, from_matrix_to_index
+    symbols = _SYMBOLS.get("current")
+    try:
+        if isinstance(e, MatScalar):
+            a = _unique()
+            idx = from_matrix_to_index(e.arg, a, a, symbols, Fresh())
+            from .shapes import shape_of, symbol_shape
+            n = str(shape_of(e.arg, symbols, lambda x, b: symbol_shape(symbols[x]))[0])
+            return build(Sum(a, idx, n), symmetric)
+        from .shapes import ONE, shape_of, symbol_shape
+        r, c = shape_of(e.arg, symbols, lambda x, b: symbol_shape(symbols[x]))
+        idx = list(e.indices)
+        rc = (idx[0], idx[1]) if len(idx) == 2 else ((None, idx[0]) if r == ONE else (idx[0], None))
+        return build(_unique_sums(from_matrix_to_index(e.arg, rc[0], rc[1], symbols, Fresh())),
+                     symmetric)
+    except (DeriveError, KeyError, TypeError):
+        return _indexed(e, symmetric)
+
+
+def _unique_sums(e: Expr) -> Expr:
+    return e
+
+
+# --- simplifying ----------------------------------------------------------------------------
+
+def _term_indices(t: Term) -> set[str]:
+    out: set[str] = set()
+    for a, _ in t.factors:
+        out |= _atom_indices(a)
+    return out
+
+
+def _atom_indices(a) -> set[str]:
+    if isinstance(a, (Comp, Deriv, Differential, MatEntry)):
+        return set(a.indices)
+    if isinstance(a, Delta):
+        return {a.i, a.j}
+    if isinstance(a, FuncAtom):
+        return set().union(*(_term_indices(t) - {d for d, _ in t.dummies} for t in a.arg)) \
+            if a.arg else set()
+    if isinstance(a, GroupAtom):
+        return set().union(*(_term_indices(t) - {d for d, _ in t.dummies} for t in a.nf)) \
+            if a.nf else set()
+    return set()
+
+
+def _subst_atom(a, old: str, new: str):
+    if isinstance(a, (Comp, Deriv, Differential, MatEntry, Delta)):
+        return rename_leaf(a, old, new)
+    if isinstance(a, FuncAtom):
+        return FuncAtom(a.func, a.order, canonical(tuple(_subst_term(t, old, new) for t in a.arg)))
+    if isinstance(a, GroupAtom):
+        return GroupAtom(canonical(tuple(_subst_term(t, old, new) for t in a.nf)))
+    return a
+
+
+def _subst_term(t: Term, old: str, new: str) -> Term:
+    if any(d == old for d, _ in t.dummies):
+        return t
+    return Term(t.coeff, t.dummies, tuple((_subst_atom(a, old, new), e) for a, e in t.factors))
+
+
+def _rename_dummies(t: Term, ren: Mapping[str, str]) -> Term:
+    for old, new in ren.items():
+        t = Term(t.coeff, t.dummies, tuple((_subst_atom(a, old, new), e) for a, e in t.factors))
+    return Term(t.coeff, tuple((ren.get(d, d), n) for d, n in t.dummies), t.factors)
+
+
+def _contract(t: Term, order: Mapping[str, int]) -> Term | None:
+    """Contract Kronecker deltas; merge equal atoms. None if the term vanishes."""
+    changed = True
+    while changed:
+        changed = False
+        dummies = dict(t.dummies)
+        for n, (a, e) in enumerate(t.factors):
+            if not isinstance(a, Delta) or e != 1:
+                continue
+            rest = t.factors[:n] + t.factors[n + 1:]
+            if a.i == a.j:
+                extra = ((Dim(dummies.pop(a.i)), sympy.Integer(1)),) if a.i in dummies else ()
+                t = Term(t.coeff, tuple(dummies.items()), rest + extra)
+            elif a.i in dummies or a.j in dummies:
+                old, new = (a.i, a.j) if a.i in dummies else (a.j, a.i)
+                dummies.pop(old)
+                t = Term(t.coeff, tuple(dummies.items()),
+                         tuple((_subst_atom(b, old, new), x) for b, x in rest))
+            else:
+                keep, drop = sorted((a.i, a.j), key=lambda i: (order.get(i, 99), i))
+                if drop not in _term_indices(Term(1, (), rest)):
+                    continue
+                t = Term(t.coeff, t.dummies, tuple((_subst_atom(b, drop, keep), x)
+                                                     for b, x in rest) + ((a, e),))
+            changed = True
+            break
+    merged: dict[str, list] = {}
+    for a, e in t.factors:
+        k = atom_key(a, ())
+        if k in merged:
+            merged[k][1] += e
+        else:
+            merged[k] = [a, e]
+    factors = []
+    coeff = t.coeff
+    for a, e in merged.values():
+        if e == 0:
+            continue
+        if isinstance(a, GroupAtom) and e.is_integer and e > 0:
+            return None if coeff == 0 else _Expand(Term(coeff, t.dummies, tuple(
+                (b, x) for b, x in merged.values() if b is not a)), a.nf, e)
+        factors.append((a, e))
+    if coeff == 0:
+        return None
+    used = _term_indices(Term(1, (), tuple(factors)))
+    dummies = tuple(d for d in t.dummies if d[0] in used)
+    for d, n in t.dummies:       # a dummy no factor uses any more sums to its size
+        if d not in used:
+            factors.append((Dim(n), sympy.Integer(1)))
+    return Term(coeff, dummies, tuple(factors))
+
+
+@dataclass(frozen=True)
+class _Expand:
+    rest: Term
+    nf: NF
+    power: sympy.Expr
+
+
+def simplify_terms(nf: Iterable[Term], order: Mapping[str, int] = {}) -> NF:
+    out, todo = [], list(nf)
+    while todo:
+        t = todo.pop()
+        r = _contract(t, order)
+        if isinstance(r, _Expand):
+            todo.extend(_times((r.rest,), _power(r.nf, r.power)))
+        elif r is not None:
+            out.append(r)
+    return tuple(out)
+
+
+# --- canonical keys ---------------------------------------------------------------------------
+
+def atom_key(a, ren: tuple[tuple[str, str], ...], symmetric: frozenset[str] = frozenset()) -> str:
+    m = dict(ren)
+    if isinstance(a, Comp):
+        idx = [m.get(i, i) for i in a.indices]
+        if a.name in _SYMMETRIC.get("current", frozenset()) and len(idx) == 2:
+            idx.sort()
+        return f"{a.name}[{','.join(idx)}]"
+    if isinstance(a, Delta):
+        return "delta[" + ",".join(sorted((m.get(a.i, a.i), m.get(a.j, a.j)))) + "]"
+    if isinstance(a, Deriv):
+        return f"D({a.name};{a.by})[{','.join(m.get(i, i) for i in a.indices)}]"
+    if isinstance(a, Differential):
+        return f"d({a.name})[{','.join(m.get(i, i) for i in a.indices)}]"
+    if isinstance(a, MatEntry):
+        idx = [m.get(i, i) for i in a.indices]
+        if isinstance(a.arg, MSym) and a.arg.name in _SYMMETRIC.get("current", frozenset()):
+            idx.sort()
+        return f"{a.func}({a.arg})[{','.join(idx)}]"
+    if isinstance(a, MatScalar):
+        return f"{a.func}({a.arg})"
+    if isinstance(a, Dim):
+        return f"dim({a.name})"
+    if isinstance(a, FuncAtom):
+        return f"{a.func}{a.order}({nf_key(a.arg, ren)})"
+    if isinstance(a, GroupAtom):
+        return f"({nf_key(a.nf, ren)})"
+    raise TypeError(type(a).__name__)
+
+
+_SYMMETRIC: dict = {}
+
+
+def term_key(t: Term, ren: tuple[tuple[str, str], ...] = ()) -> str:
+    """The factors' key under the best renaming of t's dummies (coefficient excluded)."""
+    depth = sum(1 for _, v in ren if v.startswith("_"))
+    names = [d for d, _ in t.dummies]
+    best = None
+    perms = itertools.permutations(range(len(names))) if len(names) <= 6 else [range(len(names))]
+    for perm in perms:
+        r = ren + tuple((names[p], f"_{depth + k}") for k, p in enumerate(perm))
+        key = "*".join(sorted(f"{atom_key(a, r)}^{e}" for a, e in t.factors))
+        if best is None or key < best:
+            best = key
+    return f"{len(names)}|{best}"
+
+
+def nf_key(nf: NF, ren=()) -> str:
+    return " + ".join(sorted(f"{t.coeff}:{term_key(t, ren)}" for t in nf))
+
+
+def canonical(nf: Iterable[Term], order: Mapping[str, int] = {}) -> NF:
+    """Simplified terms, like terms combined, in a fixed order."""
+    groups: dict[str, Term] = {}
+    for t in simplify_terms(nf, order):
+        k = term_key(t)
+        if k in groups:
+            g = groups[k]
+            groups[k] = replace(g, coeff=g.coeff + t.coeff)
+        else:
+            groups[k] = t
+    return tuple(groups[k] for k in sorted(groups) if sympy.simplify(groups[k].coeff) != 0)
+
+
+def normal_form(e: Expr, free: tuple[str, ...] = (), symbols=None,
+                symmetric: frozenset[str] = frozenset()) -> NF:
+    """The canonical form of a resolved tree whose free indices are `free`."""
+    if symbols is not None:
+        _SYMBOLS["current"] = symbols
+    _SYMMETRIC["current"] = symmetric
+    return canonical(build(e), {i: n for n, i in enumerate(free)})
+
+
+def equal(a: Expr, b: Expr, free: tuple[str, ...], symbols, symmetric=frozenset()) -> bool:
+    from .treeops import neg
+    return normal_form(Add((a, neg(b))), free, symbols, symmetric) == ()
+
+
+def check_linear_in_differential(nf: NF, var: str) -> None:
+    for t in nf:
+        ds = [(a, e) for a, e in t.factors if isinstance(a, Differential)]
+        if len(ds) != 1 or ds[0][1] != 1:
+            raise NotLinear(f"the differential is not linear in d({var})")

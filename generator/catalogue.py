@@ -1,0 +1,75 @@
+"""Load identity files into checked entries: every problem of every file, in one pass."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .check_form import check_entry
+from .load import Located, Problem, identity_files, read_file
+from .model import Entry
+
+FILE_FIELDS = {"table", "title", "entries", "description"}
+TABLE_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def check_file(path: Path, root: Located) -> tuple[list[Entry], list[Problem]]:
+    shown = str(path)
+    if not isinstance(root.value, dict):
+        return [], [Problem(shown, root.line, "", "the file must be a mapping with table, "
+                                                  "title and entries")]
+    top = root.value
+    problems = [Problem(shown, v.line, "", f"unknown file field '{k}'") for k, v in top.items()
+                if k not in FILE_FIELDS]
+    table = top.get("table")
+    if table is None or not isinstance(table.value, str) or not TABLE_RE.match(table.value):
+        problems.append(Problem(shown, table.line if table else 1, "",
+                                "table must be lowercase words joined by hyphens"))
+    entries_node = top.get("entries")
+    if entries_node is None or not isinstance(entries_node.value, list):
+        problems.append(Problem(shown, entries_node.line if entries_node else 1, "",
+                                "entries must be a list"))
+        return [], problems
+    out = []
+    for item in entries_node.value:
+        entry, found, eid = check_entry(item, table.value if table else "", shown)
+        problems += [Problem(shown, line, eid or f"entry at line {item.line}", msg)
+                     for line, msg in found]
+        if entry is not None and not found:
+            out.append(entry)
+    return out, problems
+
+
+def load_catalogue(paths: list[str]) -> tuple[list[Entry], list[Problem]]:
+    """Checked entries from files and folders, and every problem found (ids unique across
+    all files)."""
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    first: dict[str, str] = {}
+    files = list(identity_files(paths))
+    for p in paths:
+        if not Path(p).exists():
+            problems.append(Problem(p, 1, "", "no such file or folder"))
+    for path in files:
+        root, found = read_file(path)
+        problems += found
+        if root is None:
+            continue
+        got, found = check_file(path, root)
+        problems += found
+        entries += got
+        # duplicate ids are found from the raw ids so that invalid entries count too
+        for item in root.value.get("entries", Located([], 0)).value if isinstance(root.value, dict) and isinstance(root.value.get("entries", Located([], 0)).value, list) else []:
+            if not isinstance(item.value, dict) or "id" not in item.value:
+                continue
+            eid = item.value["id"].value
+            where = f"{path}:{item.line}"
+            if not isinstance(eid, str):
+                continue
+            if eid in first:
+                problems.append(Problem(str(path), item.line, eid,
+                                        f"duplicate id (first at {first[eid]})"))
+            else:
+                first[eid] = where
+    dup = {p.entry for p in problems if p.message.startswith("duplicate id")}
+    entries = [e for e in entries if e.id not in dup]
+    return entries, problems

@@ -1,0 +1,251 @@
+"""Check entries against the file format (NOTATION.md) and build checked Entry objects.
+
+Validators yield (line, message); `check_entry` gathers every problem of an entry so that
+one run reports them all.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any, Iterator, Mapping
+
+from .expr import RESERVED, NotationError
+from .load import Located, plain
+from .model import ASSUMPTIONS, LAYOUTS, Claim, Entry, Symbol
+from .entry_forms import check_forms
+from .parse_matrix import parse_matrix
+
+ENTRY_FIELDS = {"id", "name", "tags", "symbols", "of", "wrt", "derivative", "differential",
+                "matrix", "claims", "sources", "note"}
+REQUIRED = ("id", "name", "symbols", "of", "wrt")
+SYMBOL_FIELDS = {"shape", "assume", "depends_on", "function"}
+CLAIM_FIELDS = {"source", "layout", "matrix", "erratum", "eq", "table", "row", "note",
+                "section", "page"}
+SOURCE_FIELDS = {"ref", "table", "row", "eq", "section", "page", "note"}
+HINT_FIELDS = {"of", *LAYOUTS}
+ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+DIM_RE = re.compile(r"^([A-Za-z][A-Za-z0-9]*|[1-9][0-9]*)$")
+SQUARE_ONLY = {"symmetric", "invertible", "positive-definite", "orthogonal", "diagonal"}
+
+
+class Invalid(Exception):
+    """Raised inside a check to stop checking one part after a problem was reported."""
+
+
+def _unknown(fields: Mapping[str, Located], allowed: set[str], what: str) -> Iterator[tuple[int, str]]:
+    for key, value in fields.items():
+        if key not in allowed:
+            close = difflib.get_close_matches(key, sorted(allowed), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            yield value.line, f"unknown {what} field '{key}'{hint}"
+
+
+def _text(value: Located, what: str) -> str:
+    v = value.value
+    if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+        raise Invalid(f"{what} must be text, not {type(v).__name__}")
+    if isinstance(v, float):
+        if v != v or v in (float("inf"), float("-inf")):
+            raise Invalid(f"{what} must be a finite number")
+        v = repr(v)
+    return str(v)
+
+
+def check_symbols(node: Located) -> tuple[dict[str, Symbol], list[tuple[int, str]]]:
+    problems: list[tuple[int, str]] = []
+    out: dict[str, Symbol] = {}
+    if not isinstance(node.value, dict):
+        return out, [(node.line, "symbols must be a mapping of name to options")]
+    for name, spec in node.value.items():
+        line = spec.line
+        if not NAME_RE.match(name):
+            problems.append((line, f"symbol name {name!r} is not a letter followed by letters "
+                                   "or digits (ASCII)"))
+            continue
+        if name in RESERVED:
+            problems.append((line, f"symbol name '{name}' is reserved"))
+            continue
+        opts = spec.value if spec.value is not None else {}
+        if not isinstance(opts, dict):
+            problems.append((line, f"symbol '{name}': options must be a mapping"))
+            continue
+        problems += [(ln, f"symbol '{name}': {m}") for ln, m in _unknown(opts, SYMBOL_FIELDS,
+                                                                         "symbol")]
+        shape, assume, dep, fn = (), frozenset(), "", False
+        if "shape" in opts:
+            raw = opts["shape"].value
+            if not isinstance(raw, list) or len(raw) > 2:
+                problems.append((line, f"symbol '{name}': shape must be a list of at most two "
+                                       "dimensions"))
+            else:
+                dims = [str(d.value) for d in raw]
+                bad = [d for d, r in zip(dims, raw) if isinstance(r.value, bool)
+                       or not DIM_RE.match(d)]
+                if bad:
+                    problems.append((line, f"symbol '{name}': bad dimension {bad[0]!r}"))
+                shape = tuple(dims)
+        if "assume" in opts:
+            raw = opts["assume"].value
+            items = [a.value for a in raw] if isinstance(raw, list) else [raw]
+            for a in items:
+                if a not in ASSUMPTIONS:
+                    close = difflib.get_close_matches(str(a), ASSUMPTIONS, n=1)
+                    problems.append((opts["assume"].line, f"symbol '{name}': unknown assumption "
+                                     f"{a!r}" + (f" (did you mean '{close[0]}'?)" if close else "")))
+                elif a in SQUARE_ONLY and (len(shape) != 2 or shape[0] != shape[1]):
+                    problems.append((opts["assume"].line, f"symbol '{name}': '{a}' needs a "
+                                     "square matrix"))
+                elif a == "full-column-rank" and len(shape) != 2:
+                    problems.append((opts["assume"].line, f"symbol '{name}': '{a}' needs a matrix"))
+            assume = frozenset(a for a in items if a in ASSUMPTIONS)
+        if "depends_on" in opts:
+            dep = opts["depends_on"].value
+            if not isinstance(dep, str) or not NAME_RE.match(dep):
+                problems.append((line, f"symbol '{name}': depends_on must name a symbol"))
+                dep = ""
+        if "function" in opts:
+            if opts["function"].value != "scalar":
+                problems.append((line, f"symbol '{name}': function must be 'scalar'"))
+            fn = True
+        out[name] = Symbol(name, shape, assume, dep, fn)
+    for s in out.values():
+        if s.depends_on:
+            seen, cur = {s.name}, s.depends_on
+            while cur:
+                if cur not in out:
+                    problems.append((node.line, f"symbol '{s.name}' depends on undeclared "
+                                                f"'{cur}'"))
+                    break
+                if cur in seen:
+                    problems.append((node.line, f"symbol '{s.name}': depends_on forms a cycle"))
+                    break
+                seen.add(cur)
+                cur = out[cur].depends_on
+    return out, problems
+
+
+def check_sources(node: Located) -> Iterator[tuple[int, str]]:
+    if not isinstance(node.value, list):
+        yield node.line, "sources must be a list"
+        return
+    for item in node.value:
+        if not isinstance(item.value, dict):
+            yield item.line, "a source must be a mapping with 'ref'"
+            continue
+        yield from _unknown(item.value, SOURCE_FIELDS, "source")
+        if not isinstance(item.value.get("ref", Located(None, 0)).value, str):
+            yield item.line, "a source needs 'ref' (text)"
+
+
+def check_claims(node: Located, functions: frozenset[str]) -> tuple[list[Claim], list[tuple[int, str]]]:
+    out, problems = [], []
+    if not isinstance(node.value, list):
+        return out, [(node.line, "claims must be a list")]
+    for item in node.value:
+        if not isinstance(item.value, dict):
+            problems.append((item.line, "a claim must be a mapping"))
+            continue
+        c = item.value
+        problems += list(_unknown(c, CLAIM_FIELDS, "claim"))
+        missing = [k for k in ("source", "layout", "matrix") if k not in c]
+        if missing:
+            problems.append((item.line, f"claim lacks {', '.join(missing)}"))
+            continue
+        layout = c["layout"].value
+        if layout not in LAYOUTS:
+            problems.append((c["layout"].line, f"claim layout {layout!r} is not one of "
+                                               f"{', '.join(LAYOUTS)}"))
+            continue
+        erratum = c["erratum"].value if "erratum" in c else False
+        if not isinstance(erratum, bool):
+            problems.append((c["erratum"].line, "erratum must be true or false"))
+            continue
+        try:
+            text = _text(c["matrix"], "claim matrix")
+            form = parse_matrix(text, functions)
+        except Invalid as e:
+            problems.append((c["matrix"].line, str(e)))
+            continue
+        except NotationError as e:
+            problems.append((c["matrix"].line, f"claim matrix: {_where(e)}"))
+            continue
+        out.append(Claim(str(c["source"].value), layout, text, form, erratum, item.line,
+                         plain(item)))
+    return out, problems
+
+
+def check_hints(node: Located, functions: frozenset[str]):
+    hints, of_hint, problems = [], None, []
+    if not isinstance(node.value, dict):
+        return hints, of_hint, [(node.line, "matrix must be a mapping")]
+    problems += list(_unknown(node.value, HINT_FIELDS, "matrix hint"))
+    for key, value in node.value.items():
+        if key not in HINT_FIELDS:
+            continue
+        try:
+            text = _text(value, f"matrix hint '{key}'")
+            form = parse_matrix(text, functions)
+        except Invalid as e:
+            problems.append((value.line, str(e)))
+            continue
+        except NotationError as e:
+            problems.append((value.line, f"matrix hint '{key}': {_where(e)}"))
+            continue
+        if key == "of":
+            of_hint = (text, form)
+        else:
+            hints.append(Claim("hint", key, text, form, False, value.line, {}, hint=True))
+    return hints, of_hint, problems
+
+
+def _where(e: NotationError) -> str:
+    return e.message + (f" (column {e.column + 1})" if e.column is not None else "")
+
+
+def check_entry(node: Located, table: str, path: str) -> tuple[Entry | None, list[tuple[int, str]], str]:
+    """The checked entry (or None) with every problem found, and the entry's id for messages."""
+    if not isinstance(node.value, dict):
+        return None, [(node.line, "an entry must be a mapping")], ""
+    f: dict[str, Located] = node.value
+    eid = f["id"].value if "id" in f and isinstance(f["id"].value, str) else ""
+    problems: list[tuple[int, str]] = list(_unknown(f, ENTRY_FIELDS, "entry"))
+    for key in REQUIRED:
+        if key not in f:
+            problems.append((node.line, f"missing field '{key}'"))
+    if "derivative" in f and "differential" in f:
+        problems.append((f["differential"].line, "give 'derivative' or 'differential', not both"))
+    elif "derivative" not in f and "differential" not in f:
+        problems.append((node.line, "missing field 'derivative' (or 'differential')"))
+    if eid and (not ID_RE.match(eid) or len(eid) > 80):
+        problems.append((f["id"].line, f"id {eid!r} must be lowercase letters, digits and "
+                                       "single hyphens (at most 80 characters)"))
+        eid = re.sub(r"[^a-z0-9-]", "?", eid)[:80]
+    elif "id" in f and not eid:
+        problems.append((f["id"].line, "id must be text"))
+    if "name" in f and (not isinstance(f["name"].value, str) or not f["name"].value.strip()):
+        problems.append((f["name"].line, "name must be non-empty text"))
+    tags: tuple[str, ...] = ()
+    if "tags" in f:
+        raw = f["tags"].value
+        if not isinstance(raw, list) or not all(isinstance(t.value, str) for t in raw):
+            problems.append((f["tags"].line, "tags must be a list of text"))
+        else:
+            tags = tuple(t.value for t in raw)
+    symbols, sp = check_symbols(f["symbols"]) if "symbols" in f else ({}, [])
+    problems += sp
+    if "sources" in f:
+        problems += list(check_sources(f["sources"]))
+    functions = frozenset(n for n, s in symbols.items() if s.function)
+    claims, hints, of_hint = [], [], None
+    if "claims" in f:
+        claims, cp = check_claims(f["claims"], functions)
+        problems += cp
+    if "matrix" in f:
+        hints, of_hint, hp = check_hints(f["matrix"], functions)
+        problems += hp
+    if problems or any(k not in f for k in REQUIRED):
+        return None, problems, eid
+    entry, fp = check_forms(f, symbols, functions, eid, table, path, node.line, tags,
+                            tuple(hints) + tuple(claims), of_hint)
+    return entry, problems + fp, eid

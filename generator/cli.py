@@ -1,0 +1,108 @@
+"""Command line: verify, export, derive. Exit 0 when all holds, 1 when a claim fails,
+2 for input errors (one line per problem: path:line: entry-id: message)."""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+
+from . import VERSION
+from .catalogue import load_catalogue
+from .load import Problem
+
+
+def _load(paths: list[str]):
+    entries, problems = load_catalogue(paths or ["identities"])
+    for p in problems:
+        print(p)
+    return entries, problems
+
+
+def _verify_all(entries):
+    from .verify import verify_entry
+    return [verify_entry(e) for e in entries]
+
+
+def cmd_verify(args) -> int:
+    entries, problems = _load(args.paths)
+    if problems:
+        print(f"0 verified, 0 failed; {len(problems)} input problem"
+              f"{'s' if len(problems) != 1 else ''}")
+        return 2
+    results = _verify_all(entries)
+    failed = 0
+    for r in results:
+        if not r.passed:
+            failed += 1
+            for msg in r.failures:
+                print(Problem(r.entry.path, r.entry.line, r.entry.id, msg))
+    print(f"{len(results) - failed} verified, {failed} failed")
+    return 1 if failed else 0
+
+
+def cmd_export(args) -> int:
+    from .export import catalogue_json
+    entries, problems = load_catalogue(args.paths or ["identities"])
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        return 2
+    results = _verify_all(entries)
+    for r in results:
+        for msg in r.failures:
+            print(Problem(r.entry.path, r.entry.line, r.entry.id, msg), file=sys.stderr)
+    json.dump(catalogue_json(results, VERSION), sys.stdout, indent=1, sort_keys=True,
+              ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 1 if any(not r.passed for r in results) else 0
+
+
+def parse_symbols(spec: str) -> dict:
+    """'A: m,n symmetric; u: p depends_on=x; f: function; t:' as YAML-like symbol options."""
+    out: dict = {}
+    for part in filter(None, (p.strip() for p in spec.split(";"))):
+        name, _, rest = part.partition(":")
+        opts: dict = {}
+        for word in rest.replace(", ", ",").split():
+            if "=" in word:
+                k, _, v = word.partition("=")
+                opts[k] = v
+            elif word == "function":
+                opts["function"] = "scalar"
+            elif re.fullmatch(r"[A-Za-z0-9]+(,[A-Za-z0-9]+)*", word) and "shape" not in opts \
+                    and not opts.get("assume"):
+                opts["shape"] = word.split(",")
+            else:
+                opts.setdefault("assume", []).append(word)
+        out[name.strip()] = opts
+    return out
+
+
+def cmd_derive(args) -> int:
+    from .calculator import run_calculator
+    return run_calculator(parse_symbols(args.symbols), args.of, args.wrt)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m generator",
+                                 description="The verified reference of matrix calculus.")
+    ap.add_argument("--version", action="version", version=VERSION)
+    sub = ap.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("verify", help="verify identity files (default: identities/)")
+    v.add_argument("paths", nargs="*")
+    v.set_defaults(fn=cmd_verify)
+    x = sub.add_parser("export", help="print the verified catalogue")
+    x.add_argument("--format", choices=["json"], default="json")
+    x.add_argument("paths", nargs="*")
+    x.set_defaults(fn=cmd_export)
+    d = sub.add_parser("derive", help="derive, verify and lay out one derivative")
+    d.add_argument("--symbols", required=True, help="e.g. 'A: m,n; x: n'")
+    d.add_argument("--of", required=True, help="e.g. 'y[i] = A[i,j] * x[j]'")
+    d.add_argument("--wrt", required=True, nargs="+", help="e.g. 'x[k]' (two for a second derivative)")
+    d.set_defaults(fn=cmd_derive)
+    args = ap.parse_args(argv)
+    try:
+        return args.fn(args)
+    except KeyboardInterrupt:
+        return 130

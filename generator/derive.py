@@ -1,0 +1,264 @@
+"""Differentiation in index notation: the engine's own derivation of ∂(of)/∂(wrt).
+
+Works on resolved trees (explicit Sum nodes). Rules: ∂X_ij/∂X_kl = δ_ik δ_jl; Leibniz for
+products; the chain rule through elementwise and abstract functions, through dependent
+symbols (D(u)) and through the matrix functions det, tr, inv and adj. expm, logm and pinv
+have no index-form rule here: the derivation says so (DeriveError) instead of guessing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import sympy
+
+from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, MatEntry, MatScalar,
+                   MBin, MCall, MD, MExpr, MNeg, MNum, MSym, MT, Mul, Num, Pow, Sum)
+from .model import Symbol, Variable
+from .shapes import ONE, shape_of, symbol_shape
+from .treeops import (ONE as N1, ZERO, Fresh, add, all_indices, mul, neg, rename, sums)
+
+
+class DeriveError(Exception):
+    """The derivation cannot be done in index notation (out of reach, or not expressible)."""
+
+
+def _dimname(s: sympy.Expr) -> str | None:
+    return None if s == ONE else str(s)
+
+
+def from_matrix_to_index(m: MExpr, row: str | None, col: str | None, symbols: Mapping[str, Symbol],
+                         fresh: Fresh) -> Expr:
+    """The (row, col) entry of a matrix expression in index notation (None: a size-1 axis)."""
+    def shp(e):
+        return shape_of(e, symbols, lambda n, b: symbol_shape(symbols[n]))
+
+    def go(e: MExpr, r: str | None, c: str | None) -> Expr:
+        if isinstance(e, MNum):
+            return Num(e.value)
+        if isinstance(e, MSym):
+            sym = symbols[e.name]
+            return Comp(e.name, tuple(i for i in (r, c) if i is not None)[:sym.rank])
+        if isinstance(e, MD):
+            sym = symbols[e.name]
+            return Deriv(e.name, tuple(i for i in (r, c) if i is not None)[:sym.rank])
+        if isinstance(e, MT):
+            return go(e.arg, c, r)
+        if isinstance(e, MNeg):
+            return neg(go(e.arg, r, c))
+        if isinstance(e, MBin):
+            if e.op == "@":
+                inner = _dimname(shp(e.left)[1])
+                j = fresh() if inner else None
+                body = Mul((go(e.left, r, j), go(e.right, j, c)))
+                return Sum(j, body, inner) if j else body
+            ls, rs = shp(e.left), shp(e.right)
+            a = go(e.left, r if ls[0] != ONE else None, c if ls[1] != ONE else None)
+            b = go(e.right, r if rs[0] != ONE else None, c if rs[1] != ONE else None)
+            if e.op == "*":
+                return Mul((a, b))
+            if e.op == "/":
+                return Mul((a, Pow(b, Num(sympy.Integer(-1)))))
+            return Add((a, b)) if e.op == "+" else Add((a, neg(b)))
+        if isinstance(e, MCall):
+            f, args = e.func, e.args
+            if f in ("det", "tr"):
+                return MatScalar(f, args[0])
+            if f in ("inv", "adj", "expm", "logm", "pinv"):
+                return MatEntry(f, args[0], tuple(i for i in (r, c) if i is not None))
+            if f == "eye":
+                return Delta(r, c)
+            if f == "ones":
+                return N1
+            if f == "diag":
+                s = shp(args[0])
+                if s[1] == ONE:
+                    return Mul((go(args[0], r, None), Delta(r, c)))
+                return go(args[0], r, r)
+            if len(args) == 1:
+                return Call(f, go(args[0], r, c), e.order)
+        raise DeriveError(f"'{_name(e)}' has no index form here")
+    return go(m, row, col)
+
+
+def _name(e: MExpr) -> str:
+    return e.func if isinstance(e, MCall) else type(e).__name__
+
+
+@dataclass
+class Deriver:
+    """Differentiates resolved trees by one variable component X[K]."""
+    symbols: Mapping[str, Symbol]
+    var: Variable
+    fresh: Fresh
+
+    def depends(self, name: str) -> bool:
+        cur = self.symbols[name].depends_on if name in self.symbols else ""
+        while cur:
+            if cur == self.var.name:
+                return True
+            cur = self.symbols[cur].depends_on
+        return False
+
+    def __call__(self, e: Expr) -> Expr:
+        if isinstance(e, (Num, Dim, Delta)):
+            return ZERO
+        if isinstance(e, Comp):
+            return self.component(e)
+        if isinstance(e, Add):
+            return add(*(self(t) for t in e.terms))
+        if isinstance(e, Mul):
+            terms = []
+            for n, f in enumerate(e.factors):
+                d = self(f)
+                if d != ZERO:
+                    terms.append(mul(*e.factors[:n], d, *e.factors[n + 1:]))
+            return add(*terms)
+        if isinstance(e, Sum):
+            if e.index in self.var.indices:   # keep the variable's index names free
+                new = self.fresh()
+                e = Sum(new, rename(e.body, e.index, new), e.dim)
+            return sums([(e.index, e.dim)], self(e.body))
+        if isinstance(e, Pow):
+            return self.power(e)
+        if isinstance(e, Call):
+            return self.call(e)
+        if isinstance(e, (MatScalar, MatEntry)):
+            return self.matrix(e)
+        if isinstance(e, Deriv):
+            if not self.depends(e.name):
+                return ZERO
+            sym = self.symbols[e.name]
+            if e.by == "" and sym.depends_on == self.var.name:
+                return Deriv(e.name, e.indices + self.var.indices, f"{self.var.name},{self.var.name}")
+            raise DeriveError(f"a derivative of D({e.name}) is out of reach")
+        if isinstance(e, Differential):
+            raise DeriveError("d(...) cannot be differentiated")
+        raise DeriveError(f"unexpected {type(e).__name__}")
+
+    def component(self, e: Comp) -> Expr:
+        if e.name == self.var.name:
+            return mul(*(Delta(i, k) for i, k in zip(e.indices, self.var.indices))) \
+                if e.indices else N1
+        if not self.depends(e.name):
+            return ZERO
+        sym = self.symbols[e.name]
+        if sym.depends_on == self.var.name:
+            return Deriv(e.name, e.indices + self.var.indices)
+        # a chain: e depends on u, which depends (perhaps through others) on the variable
+        u = self.symbols[sym.depends_on]
+        js = tuple(self.fresh() for _ in u.shape)
+        inner = self.component(Comp(u.name, js))
+        return sums(zip(js, u.shape), mul(Deriv(e.name, e.indices + js, u.name), inner))
+
+    def power(self, e: Pow) -> Expr:
+        db, de = self(e.base), self(e.exp)
+        if db == ZERO and de == ZERO:
+            return ZERO
+        if de == ZERO:
+            if isinstance(e.exp, Num):
+                lower = Num(e.exp.value - 1)
+                return mul(e.exp, Pow(e.base, lower) if lower.value != 1 else e.base, db)
+            return mul(e.exp, Pow(e.base, add(e.exp, Num(sympy.Integer(-1)))), db)
+        return mul(e, add(mul(de, Call("log", e.base)),
+                          mul(e.exp, db, Pow(e.base, Num(sympy.Integer(-1))))))
+
+    def call(self, e: Call) -> Expr:
+        da = self(e.arg)
+        if da == ZERO:
+            return ZERO
+        a, f = e.arg, e.func
+        m1 = Num(sympy.Integer(-1))
+        if f in self.symbols and self.symbols[f].function:
+            outer: Expr = Call(f, a, e.order + 1)
+        elif f == "exp":
+            outer = e
+        elif f == "log":
+            outer = Pow(a, m1)
+        elif f == "sqrt":
+            outer = mul(Num(sympy.Rational(1, 2)), Pow(e, m1))
+        elif f == "sin":
+            outer = Call("cos", a)
+        elif f == "cos":
+            outer = neg(Call("sin", a))
+        elif f == "tan":
+            outer = add(N1, Pow(e, Num(sympy.Integer(2))))
+        elif f == "tanh":
+            outer = add(N1, neg(Pow(e, Num(sympy.Integer(2)))))
+        elif f == "sigmoid":
+            outer = mul(e, add(N1, neg(e)))
+        elif f in ("abs", "relu"):      # away from 0, where the samples stay
+            outer = mul(e, Pow(a, m1))
+        else:
+            raise DeriveError(f"no derivative rule for '{f}'")
+        return mul(outer, da)
+
+    def matrix(self, e: MatScalar | MatEntry) -> Expr:
+        if e.func in ("expm", "logm", "pinv"):
+            raise DeriveError(f"{e.func} has no index-form derivative rule; out of reach")
+        m = e.arg
+        if e.func == "" and isinstance(e, MatEntry):
+            idx = list(e.indices) + [None] * (2 - len(e.indices))
+            r, c = shape_of(m, self.symbols, lambda n, b: symbol_shape(self.symbols[n]))
+            if len(e.indices) == 1 and r == ONE:
+                idx = [None, e.indices[0]]
+            return self(from_matrix_to_index(m, idx[0], idx[1], self.symbols, self.fresh))
+        n = str(shape_of(m, self.symbols, lambda a, b: symbol_shape(self.symbols[a]))[0])
+        a, b = self.fresh(), self.fresh()
+        dm = self(from_matrix_to_index(m, a, b, self.symbols, self.fresh))
+        if dm == ZERO:
+            return ZERO
+        if e.func == "tr":
+            return sums([(a, n)], rename(dm, b, a)) if b in all_indices(dm) else sums(
+                [(a, n), (b, n)], mul(dm, Delta(a, b)))
+        inv_ba = MatEntry("inv", m, (b, a))
+        if e.func == "det":
+            return sums([(a, n), (b, n)], mul(e, inv_ba, dm))
+        i, j = e.indices
+        dinv = neg(sums([(a, n), (b, n)], mul(MatEntry("inv", m, (i, a)), dm,
+                                              MatEntry("inv", m, (b, j)))))
+        if e.func == "inv":
+            return dinv
+        # adj(M) = det(M) inv(M), for an invertible M
+        ddet = sums([(a, n), (b, n)], mul(MatScalar("det", m), inv_ba, dm))
+        return add(mul(ddet, MatEntry("inv", m, (i, j))), mul(MatScalar("det", m), dinv))
+
+
+def differentiate(e: Expr, var: Variable, symbols: Mapping[str, Symbol]) -> Expr:
+    """∂e/∂var[K] as a resolved tree (not simplified: see canonical.simplify)."""
+    fresh = Fresh(all_indices(e) | set(var.indices))
+    return Deriver(symbols, var, fresh)(e)
+
+
+@dataclass(frozen=True)
+class Converted:
+    expr: Expr        # resolved
+    display: Expr     # for printing, Einstein sums implicit where they can be
+
+
+def from_differential_to_derivative(e: Expr, var: Variable, symbols: Mapping[str, Symbol],
+                                    dims: Mapping[str, str], lhs: tuple[str, ...]) -> Converted:
+    """The derivative T[I, K] read off a differential linear in d(X)."""
+    from .canonical import NotLinear, check_linear_in_differential, normal_form
+    from .simplify import to_expr
+
+    fresh = Fresh(all_indices(e) | set(var.indices) | set(lhs))
+    stand_in = tuple(fresh() for _ in var.indices)
+
+    def replace(n: Expr) -> Expr:
+        if isinstance(n, Differential):
+            return mul(*(Delta(a, k) for a, k in zip(n.indices, stand_in)))
+        from .treeops import children, rebuild
+        kids = children(n)
+        return rebuild(n, [replace(k) for k in kids]) if kids else n
+
+    try:
+        check_linear_in_differential(normal_form(e, lhs, symbols), var.name)
+    except NotLinear as err:
+        raise DeriveError(str(err)) from None
+    out = replace(e)
+    free = lhs + stand_in
+    nf = normal_form(out, free, symbols)
+    back = dict(zip(stand_in, var.indices))
+    resolved, display = to_expr(nf, free, rename_free=back)
+    return Converted(resolved, display)

@@ -1,0 +1,139 @@
+"""The index-notation half of the form checks: `of`, `wrt`, `derivative`/`differential`.
+
+Parses each field with the project's own parsers, resolves Einstein sums and checks ranks,
+indices and dimensions against NOTATION.md.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+from .derive import DeriveError, from_differential_to_derivative
+from .expr import NotationError
+from .load import Located, plain
+from .model import Claim, Entry, Symbol, Variable
+from .parse_index import parse_equation, parse_index, parse_variable
+from .printing import index_text
+from .resolve import Context, assign_dims, resolve
+
+
+class _Stop(Exception):
+    pass
+
+
+def _text(value: Located, what: str, problems: list) -> str:
+    v = value.value
+    if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+        problems.append((value.line, f"{what} must be text"))
+        raise _Stop
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+def _parse(fn, value: Located, what: str, problems: list, *args):
+    text = _text(value, what, problems)
+    try:
+        return text, fn(text, *args)
+    except NotationError as e:
+        col = f" (column {e.column + 1})" if e.column is not None else ""
+        problems.append((value.line, f"{what}: {e.message}{col}"))
+        raise _Stop
+
+
+def _variables(node: Located, symbols: Mapping[str, Symbol], problems: list) -> tuple[Variable, ...]:
+    items = node.value if isinstance(node.value, list) else [node]
+    if not 1 <= len(items) <= 2:
+        problems.append((node.line, "wrt must be one variable or a list of two"))
+        raise _Stop
+    out = []
+    for item in items:
+        _, (name, idx) = _parse(parse_variable, item, "wrt", problems)
+        sym = symbols.get(name)
+        if sym is None:
+            problems.append((item.line, f"wrt: undeclared symbol '{name}'"))
+        elif sym.function or sym.depends_on:
+            problems.append((item.line, f"wrt: '{name}' must be a plain variable"))
+        elif len(idx) != sym.rank:
+            problems.append((item.line, f"wrt: '{name}' has rank {sym.rank} but is written "
+                                        f"with {len(idx)} indices"))
+        elif len(set(idx)) != len(idx):
+            problems.append((item.line, "wrt: repeated index"))
+        out.append(Variable(name, idx))
+    if problems:
+        raise _Stop
+    if len(out) == 2 and set(out[0].indices) & set(out[1].indices):
+        problems.append((node.line, "wrt: the two variables need different indices"))
+        raise _Stop
+    return tuple(out)
+
+
+def check_forms(f: dict, symbols: Mapping[str, Symbol], functions: frozenset[str], eid: str,
+                table: str, path: str, line: int, tags: tuple[str, ...],
+                claims: tuple[Claim, ...], of_hint) -> tuple[Entry | None, list]:
+    problems: list[tuple[int, str]] = []
+    try:
+        return _check(f, symbols, functions, eid, table, path, line, tags, claims, of_hint,
+                      problems), problems
+    except _Stop:
+        return None, problems
+
+
+def _check(f, symbols, functions, eid, table, path, line, tags, claims, of_hint, problems):
+    of_text, (lhs, lhs_idx, of_expr) = _parse(parse_equation, f["of"], "of", problems, functions)
+    if lhs in symbols:
+        problems.append((f["of"].line, f"of: the left side '{lhs}' is also a declared symbol"))
+    if len(set(lhs_idx)) != len(lhs_idx) or len(lhs_idx) > 2:
+        problems.append((f["of"].line, "of: the left side needs at most two distinct indices"))
+    wrt = _variables(f["wrt"], symbols, problems)
+    var_names = tuple(v.name for v in wrt)
+    if set(lhs_idx) & {i for v in wrt for i in v.indices}:
+        problems.append((f["wrt"].line, "wrt: the variable's indices must differ from the "
+                                        "left side's"))
+    if problems:
+        raise _Stop
+
+    ctx = Context(symbols, var_names, frozenset(lhs_idx))
+    of_res, exposed = resolve(of_expr, ctx)
+    for i in sorted(exposed - set(lhs_idx)):
+        ctx.problem(f"index '{i}' is neither free nor summed (free: {', '.join(lhs_idx) or 'none'})")
+    for i in lhs_idx:
+        if i not in exposed:
+            ctx.problem(f"free index '{i}' of the left side does not occur on the right side")
+    of_res, of_dims = assign_dims(of_res, ctx, {})
+    problems += [(f["of"].line, f"of: {m}") for m in ctx.problems]
+    if problems:
+        raise _Stop
+
+    dims = {i: of_dims[i] for i in lhs_idx}
+    for v in wrt:
+        dims.update(zip(v.indices, symbols[v.name].shape))
+    free = lhs_idx + tuple(i for v in wrt for i in v.indices)
+    declared_as = "derivative" if "derivative" in f else "differential"
+    node = f[declared_as]
+    parsed_text, parsed = _parse(parse_index, node, declared_as, problems, functions)
+    expect = free if declared_as == "derivative" else lhs_idx
+    ctx = Context(symbols, var_names, frozenset(expect))
+    res, exposed = resolve(parsed, ctx)
+    for i in sorted(exposed - set(expect)):
+        ctx.problem(f"index '{i}' is neither free nor summed (free: {', '.join(expect) or 'none'})")
+    res, all_dims = assign_dims(res, ctx, {i: dims[i] for i in expect})
+    problems += [(node.line, f"{declared_as}: {m}") for m in ctx.problems]
+    if problems:
+        raise _Stop
+    text = parsed_text
+    if declared_as == "differential":
+        if len(wrt) != 1:
+            problems.append((node.line, "differential: one variable only"))
+            raise _Stop
+        try:
+            res = from_differential_to_derivative(res, wrt[0], symbols, dims, lhs_idx)
+        except DeriveError as e:
+            problems.append((node.line, f"differential: {e}"))
+            raise _Stop
+        text = index_text(res.display)
+        res = res.expr
+    return Entry(id=eid, name=f["name"].value, table=table, path=path, line=line,
+                 symbols=symbols, lhs=lhs, lhs_indices=lhs_idx, of=of_res, of_text=of_text,
+                 wrt=wrt, derivative=res, derivative_text=text, declared_as=declared_as,
+                 index_dims=dims, of_hint=of_hint, claims=claims,
+                 sources=tuple(plain(s) for s in f["sources"].value)
+                 if "sources" in f and isinstance(f["sources"].value, list) else (),
+                 tags=tags, raw=plain(Located(f, line)), lines={k: v.line for k, v in f.items()})

@@ -1,0 +1,101 @@
+"""Vec/Kronecker forms of higher-rank derivatives (LAYOUTS.md: ∂vec Y/∂(vec X)ᵀ).
+
+T[(a1, a2), (b1, b2)], vec-ordered with the first index fastest, is kron(P, Q) for a term
+P[a2, b2] Q[a1, b1]; kron(P, Q) @ commutation(p, q) for a term P[a2, b1] Q[a1, b2] (the
+pieces cross); and diag(vec(E)) for δ[a1, b1] δ[a2, b2] E[a1, a2].
+"""
+from __future__ import annotations
+
+from .expr import Add, Delta, Expr, MBin, MCall, MDim, MExpr, MNeg, Mul, Num, Sum
+from .to_matrix import NoForm, _contract
+from .treeops import unbound
+
+
+def _terms(e: Expr) -> list[tuple[int, list[str], list[Expr]]]:
+    out = []
+    for t in (e.terms if isinstance(e, Add) else (e,)):
+        dummies = []
+        while isinstance(t, Sum):
+            dummies.append(t.index)
+            t = t.body
+        if isinstance(t, Add):
+            raise NoForm("a nested sum")
+        factors = list(t.factors) if isinstance(t, Mul) else [t]
+        sign = 1
+        if factors and factors[0] == Num(-1):
+            sign, factors = -1, factors[1:]
+        factors, dummies = _contract(factors, dummies)
+        out.append((sign, dummies, factors))
+    return out
+
+
+def _components(factors: list[Expr], dummies: list[str]) -> list[list[Expr]]:
+    groups: list[tuple[set[str], list[Expr]]] = []
+    for f in factors:
+        ix = unbound(f) & set(dummies)
+        joined = [g for g in groups if g[0] & ix]
+        merged = (set(ix), [f])
+        for g in joined:
+            merged[0].update(g[0])
+            merged[1][:0] = g[1]
+            groups.remove(g)
+        groups.append(merged)
+    return [g[1] for g in groups]
+
+
+def _product(parts: list[Expr], dummies: list[str]) -> Expr:
+    body: Expr = Mul(tuple(parts)) if len(parts) != 1 else parts[0]
+    if not parts:
+        body = Num(1)
+    for d in dummies:
+        if d in unbound(body):
+            body = Sum(d, body)
+    return body
+
+
+def _term_form(conv, dummies, factors, rows, cols) -> MExpr:
+    a1, a2 = (rows + [None, None])[:2]
+    b1, b2 = (cols + [None, None])[:2]
+    comps = _components(factors, dummies)
+    for q_set, p_set, crossed in (({a1, b1}, {a2, b2}, False), ({a1, b2}, {a2, b1}, True)):
+        q, p = [], []
+        for comp in comps:
+            free = set().union(*(unbound(f) for f in comp)) - set(dummies)
+            if free <= q_set - {None}:
+                q += comp
+            elif free <= p_set - {None}:
+                p += comp
+            else:
+                break
+        else:
+            qr, qc = (a1, b2) if crossed else (a1, b1)
+            pr, pc = (a2, b1) if crossed else (a2, b2)
+            qm = conv.convert(_product(q, dummies), qr, qc)
+            pm = conv.convert(_product(p, dummies), pr, pc)
+            m: MExpr = MCall("kron", (pm, qm))
+            if crossed:
+                if b1 is None or b2 is None:
+                    raise NoForm("a crossed term of a vector")
+                m = MBin("@", m, MCall("commutation", (MDim(conv.dim(b1)), MDim(conv.dim(b2)))))
+            return m
+    deltas = [f for f in factors if isinstance(f, Delta)]
+    for d1 in deltas:
+        for d2 in deltas:
+            if {d1.i, d1.j} == {a1, b1} and {d2.i, d2.j} == {a2, b2} and None not in (a2, b2):
+                rest = [f for f in factors if f is not d1 and f is not d2]
+                inner = conv.convert(_product(rest, dummies), a1, a2)
+                return MCall("diag", (MCall("vec", (inner,)),))
+    raise NoForm("no Kronecker form")
+
+
+def kron_form(conv, e: Expr, rows: list[str], cols: list[str]) -> MExpr:
+    out = None
+    for sign, dummies, factors in _terms(e):
+        m = _term_form(conv, dummies, factors, rows, cols)
+        if out is None:
+            out = m if sign > 0 else MNeg(m)
+        else:
+            out = MBin("+" if sign > 0 else "-", out, m)
+    if out is None:
+        raise NoForm("zero")
+    return out
