@@ -1,0 +1,45 @@
+# Build infrastructure of the verified reference of matrix calculus (GNU make).
+# Every target bootstraps .venv from requirements.lock on first use, and again whenever
+# requirements.lock or pyproject.toml changes.
+
+PYTHON ?= python3
+VENV := .venv
+VENV_PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CHECK_EXAMPLES := ../shared/tools/check-examples
+
+.PHONY: venv .venv test verify site bench clean distclean
+
+venv .venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV_PY) -m pip install --progress-bar off -r requirements.lock
+	$(VENV_PY) -m pip install --progress-bar off --no-deps -e .
+	touch $@
+
+test: $(STAMP)
+	$(VENV_PY) -m pytest -q
+	@if [ -e $(CHECK_EXAMPLES) ]; then \
+	  echo "PYTHON=$(VENV_PY) $(CHECK_EXAMPLES)"; \
+	  PYTHON=$(VENV_PY) $(VENV_PY) $(CHECK_EXAMPLES); \
+	else \
+	  echo "$(CHECK_EXAMPLES) not found: shared examples not checked"; \
+	fi
+
+verify: $(STAMP)
+	$(VENV_PY) -m generator verify
+
+site: $(STAMP)
+	$(VENV_PY) -m generator verify && $(VENV)/bin/mkdocs build --strict -d site
+
+bench: $(STAMP)
+	@test -f bench/run.py || { echo "make bench: bench/run.py is missing; no benchmark to run" >&2; exit 1; }
+	$(VENV_PY) bench/run.py
+
+clean:
+	rm -rf site build .pytest_cache .hypothesis tests/artifacts .cache *.egg-info
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
