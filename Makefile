@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(VENV_PY) -m pytest -q
 	@if [ -e $(CHECK_EXAMPLES) ]; then \
 	  echo "PYTHON=$(VENV_PY) $(CHECK_EXAMPLES)"; \
-	  PYTHON=$(VENV_PY) $(VENV_PY) $(CHECK_EXAMPLES); \
+	  PYTHON=$(CURDIR)/$(VENV_PY) $(VENV_PY) $(CHECK_EXAMPLES); \
 	else \
 	  echo "$(CHECK_EXAMPLES) not found: shared examples not checked"; \
 	fi

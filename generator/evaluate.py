@@ -118,6 +118,8 @@ def _ev(e: Expr, env: Env, sizes: Mapping[str, int], cache: dict) -> Labelled:
     if isinstance(e, MatEntry):
         return _leaf(_entry(e, env, cache), e.indices, "a matrix expression")
     if isinstance(e, MatScalar):
+        if e.func not in ("det", "tr"):
+            raise ValueError(f"'{e.func}' is not a scalar-valued matrix function")
         return _matrix_function(e.func, _mat(e.arg, env)).reshape(()), ()
     if isinstance(e, Delta):
         if e.i not in sizes and e.j not in sizes:

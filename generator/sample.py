@@ -43,7 +43,8 @@ def condition_number_ok(a: np.ndarray, bound: float = COND_BOUND) -> bool:
 
 
 def assumption_violations(a: np.ndarray, assume: frozenset[str], tol: float = 1e-10) -> list[str]:
-    """The assumptions that `a` fails (regular ones also need condition <= COND_BOUND)."""
+    """The assumptions that `a` fails. Regular ones also need condition <= COND_BOUND; with
+    `diagonal`, `positive` is about the diagonal (the other entries are 0)."""
     a = np.asarray(a, dtype=float)
     square = a.ndim == 2 and a.shape[0] == a.shape[1]
     bad = [x for x in sorted(assume & SQUARE_ONLY) if not square]
@@ -56,11 +57,11 @@ def assumption_violations(a: np.ndarray, assume: frozenset[str], tol: float = 1e
         and condition_number_ok(a),
         "orthogonal": lambda: np.allclose(a.T @ a, np.eye(len(a)), rtol=0, atol=tol),
         "diagonal": lambda: np.all(a[~np.eye(*a.shape, dtype=bool)] == 0),
-        "positive": lambda: np.all(a > 0),
+        "positive": lambda: np.all(np.diag(a) > 0 if "diagonal" in assume else a > 0),
         "nonzero": lambda: np.any(a != 0),
     }
     for name in sorted(assume):
-        if name not in bad and (name in SQUARE_ONLY and not square or not checks[name]()):
+        if name not in bad and not checks[name]():
             bad.append(name)
     return bad
 
@@ -99,17 +100,18 @@ def _matrix(rng: np.random.Generator, p: int, q: int, a: frozenset[str]) -> np.n
     sym, pos, regular = pd or "symmetric" in a, "positive" in a, bool(a & REGULAR)
     if "diagonal" in a:
         d = _generic(rng, min(p, q))
-        d = np.sign(d) if "orthogonal" in a else (np.abs(d) if pos or pd else d)
+        d = np.sign(d) if "orthogonal" in a else d
+        d = np.abs(d) if pos or pd else d
         out = np.zeros((p, q))
         out[np.diag_indices(min(p, q))] = d
         return out
     if "orthogonal" in a:
         if pd:                          # the one orthogonal positive-definite matrix
             return np.eye(p)
-        u = _orthonormal(rng, max(p, q), min(p, q))
+        u = _orthonormal(rng, p, p)
         if sym:                         # a symmetric orthogonal matrix is U diag(+-1) U^T
             return (u * rng.choice([-1.0, 1.0], p)) @ u.T
-        return u if p >= q else u.T
+        return u
     if pos and regular:
         return _positive_regular(rng, p, q, sym)
     if pos or not regular:
@@ -134,30 +136,27 @@ def _positive_regular(rng: np.random.Generator, p: int, q: int, sym: bool) -> np
 class Dependent:
     """A concrete smooth u(x): `base` (satisfying the assumptions) moved by a bounded
     variation W(x) = B sin(C x + d), passed through a map that keeps the structure:
-    add, symmetrise, diagonal mask, or a Cayley rotation (left, right, both sides)."""
+    add, symmetrise, diagonal mask, or a Cayley rotation (on the left, or on both sides)."""
     out_shape: tuple[int, ...]
     in_shape: tuple[int, ...]
     base: np.ndarray
     b: np.ndarray
     c: np.ndarray
     d: np.ndarray
-    structure: str                      # 'add' 'sym' 'diag' 'left' 'right' 'both'
-    raw_shape: tuple[int, ...]
+    structure: str                      # 'add' 'sym' 'diag' 'left' 'both'
 
     def _raw(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         z = self.c @ np.asarray(x, dtype=float).reshape(-1) + self.d
-        w = (self.b @ np.sin(z)).reshape(self.raw_shape)
-        dw = ((self.b * np.cos(z)) @ self.c).reshape(self.raw_shape + (-1,))
+        w = (self.b @ np.sin(z)).reshape(self.out_shape)
+        dw = ((self.b * np.cos(z)) @ self.c).reshape(self.out_shape + (-1,))
         return w, dw
 
     def value(self, x: np.ndarray) -> np.ndarray:
         w, _ = self._raw(x)
         s = self.structure
-        if s in ("left", "right", "both"):
+        if s in ("left", "both"):
             cay = _cayley(w)[0]
-            m = {"left": lambda: cay @ self.base, "right": lambda: self.base @ cay,
-                 "both": lambda: cay @ self.base @ cay.T}[s]()
-            return m.reshape(self.out_shape)
+            return cay @ self.base @ (cay.T if s == "both" else np.eye(len(cay)))
         if s == "sym":
             w = (w + w.T) / 2
         elif s == "diag":
@@ -172,14 +171,12 @@ class Dependent:
             dw = (dw + dw.transpose(1, 0, 2)) / 2
         elif s == "diag":
             dw = dw * np.eye(*self.out_shape)[..., None]
-        elif s in ("left", "right", "both"):
+        elif s in ("left", "both"):
             cay, inv = _cayley(w)
             ds = (dw - dw.transpose(1, 0, 2)) / 2
             # d Cayley(S) = 2 (I - S)^-1 dS (I - S)^-1
             if s == "left":
                 dw = np.einsum("ab,bck,cd->adk", 2 * inv, ds, inv @ self.base)
-            elif s == "right":
-                dw = np.einsum("ab,bck,cd->adk", 2 * self.base @ inv, ds, inv)
             else:                       # base symmetric: d(C B C^T) = T + T^T, T = dC B C^T
                 t = np.einsum("ab,bck,cd->adk", 2 * inv, ds, inv @ self.base @ cay.T)
                 dw = t + t.transpose(1, 0, 2)
@@ -202,33 +199,32 @@ def make_dependent(rng: np.random.Generator, out_shape: tuple[int, ...],
     if "diagonal" in assume:
         structure = "const" if "orthogonal" in assume else "diag"
     elif "orthogonal" in assume:
-        p, q = out_shape
-        structure = "both" if "symmetric" in assume or "positive-definite" in assume else (
-            "left" if p >= q else "right")
+        structure = "both" if assume & {"symmetric", "positive-definite"} else "left"
     else:
         structure = "sym" if assume & {"symmetric", "positive-definite"} else "add"
-    raw_shape = {"left": (out_shape[0],) * 2, "right": (out_shape[-1],) * 2,
-                 "both": (out_shape[0],) * 2}.get(structure, out_shape)
-    n_raw, n_in = int(np.prod(raw_shape)), int(np.prod(in_shape))
+    n_raw, n_in = int(np.prod(out_shape)), int(np.prod(in_shape))
     k = n_raw + n_in
     b = rng.standard_normal((n_raw, k))
     # ||W||_F <= ||B||_2 sqrt(k) = eps: entries and singular values of base move by <= eps
-    eps = 0.0 if structure == "const" else (1.0 if structure in ("left", "right", "both")
+    eps = 0.0 if structure == "const" else (1.0 if structure in ("left", "both")
                                             else _margin(base, assume))
     b *= eps / (np.linalg.norm(b, 2) * np.sqrt(k))
     c = rng.standard_normal((k, n_in))
     d = rng.uniform(0, 2 * np.pi, k)
     if structure == "const":
         structure = "add"
-    return Dependent(out_shape, in_shape, base, b, c, d, structure, raw_shape)
+    return Dependent(out_shape, in_shape, base, b, c, d, structure)
 
 
 def _margin(base: np.ndarray, assume: frozenset[str]) -> float:
-    """A quarter of the distance to the nearest violation: the smallest nonzero |entry| and,
-    for a matrix that must stay regular, the smallest singular value."""
-    m = float(np.min(np.abs(base[base != 0]))) if np.any(base != 0) else 1.0
+    """A quarter of the distance to the nearest violation: the smallest singular value of a
+    matrix that must stay regular; the smallest nonzero |entry| where signs matter (positive
+    entries, and generic ones, which keep off the kink of relu and abs)."""
+    m = 1.0
     if assume & REGULAR:
-        m = min(m, float(np.linalg.svd(base, compute_uv=False).min()))
+        m = float(np.linalg.svd(base, compute_uv=False).min())
+    if ("positive" in assume or not assume & REGULAR) and np.any(base != 0):
+        m = min(m, float(np.min(np.abs(base[base != 0]))))
     return 0.25 * m
 
 
