@@ -73,18 +73,20 @@ def _term_form(conv, dummies, factors, rows, cols) -> MExpr:
             qm = conv.convert(_product(q, dummies), qr, qc)
             pm = conv.convert(_product(p, dummies), pr, pc)
             m: MExpr = MCall("kron", (pm, qm))
-            if crossed:
-                if b1 is None or b2 is None:
-                    raise NoForm("a crossed term of a vector")
+            if crossed and None not in (b1, b2):   # with a size-one side nothing crosses
                 m = MBin("@", m, MCall("commutation", (MDim(conv.dim(b1)), MDim(conv.dim(b2)))))
             return m
+    # E[a1,a2] (or E[b1,b2]) times a pattern of deltas: diag(vec(E)) on the matching side
     deltas = [f for f in factors if isinstance(f, Delta)]
-    for d1 in deltas:
-        for d2 in deltas:
-            if {d1.i, d1.j} == {a1, b1} and {d2.i, d2.j} == {a2, b2} and None not in (a2, b2):
-                rest = [f for f in factors if f is not d1 and f is not d2]
-                inner = conv.convert(_product(rest, dummies), a1, a2)
-                return MCall("diag", (MCall("vec", (inner,)),))
+    rest = [f for f in factors if not isinstance(f, Delta)]
+    if deltas and rest:
+        free = set().union(*(unbound(f) for f in rest)) - set(dummies)
+        pattern = _term_form(conv, [], deltas, rows, cols) if len(deltas) < len(factors) else None
+        for (x1, x2), left in (((a1, a2), True), ((b1, b2), False)):
+            if pattern is not None and free <= {x1, x2} - {None}:
+                inner = conv.convert(_product(rest, dummies), x1, x2)
+                d = MCall("diag", (MCall("vec", (inner,)) if x2 is not None else inner,))
+                return MBin("@", d, pattern) if left else MBin("@", pattern, d)
     raise NoForm("no Kronecker form")
 
 

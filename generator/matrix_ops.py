@@ -61,8 +61,6 @@ def push_t(e: MExpr, is_scalar: Callable[[MExpr], bool], symmetric: frozenset[st
             return e
         if e.func == "kron":
             return MCall("kron", tuple(push_t(a, is_scalar, symmetric) for a in e.args))
-        if e.func in ELEMENTWISE_LIKE or e.order:
-            return MCall(e.func, (push_t(e.args[0], is_scalar, symmetric),), e.order)
         if e.func in ("inv", "adj", "expm", "logm"):
             inner = e.args[0]
             if isinstance(inner, MT):
@@ -99,8 +97,8 @@ def map_d(e: MExpr, fn: Callable[[MD], MExpr]) -> MExpr:
 
 
 def tidy(e: MExpr, is_scalar, symmetric: frozenset[str]) -> MExpr:
-    """Double transposes removed, transposes pushed where that saves some, and common
-    factors of sums pulled out."""
+    """The textbook spelling of e: no double transposes, products as flat chains with the
+    scalars in front and identities dropped, common factors of sums pulled out."""
     if isinstance(e, MT):
         inner = tidy(e.arg, is_scalar, symmetric)
         return transpose(inner, is_scalar, symmetric)
@@ -110,13 +108,66 @@ def tidy(e: MExpr, is_scalar, symmetric: frozenset[str]) -> MExpr:
     if isinstance(e, MBin):
         a, b = tidy(e.left, is_scalar, symmetric), tidy(e.right, is_scalar, symmetric)
         if e.op in "+-":
+            if e.op == "+" and isinstance(b, MNeg):
+                return _factor_sum(MBin("-", a, b.arg))
+            if e.op == "+" and count_t(a) > count_t(b):
+                a, b = b, a
             return _factor_sum(MBin(e.op, a, b))
-        if e.op == "*" and isinstance(a, MNum) and a.value == 1:
-            return b
+        if e.op == "*":
+            if isinstance(a, MNum) and a.value == 1:
+                return b
+            if isinstance(a, MNum) and a.value == -1:
+                return MNeg(b)
+            if isinstance(a, MBin) and a.op == "/" and isinstance(a.left, MNum) \
+                    and a.left.value == 1 and is_scalar(a.right):
+                return MBin("/", b, a.right)      # (1 / s) * X is X / s
+            if is_scalar(a) and not is_scalar(b):
+                return _scaled_chain(a, b, is_scalar, symmetric)
+            if isinstance(b, MNum) and not isinstance(a, MNum):
+                return tidy(MBin("*", b, a), is_scalar, symmetric)
+        if e.op == "@":
+            return _tidy_chain(_chain(a) + _chain(b), is_scalar, symmetric)
         return MBin(e.op, a, b)
     if isinstance(e, MCall):
         return MCall(e.func, tuple(tidy(a, is_scalar, symmetric) for a in e.args), e.order)
     return e
+
+
+def _is_identity(m: MExpr) -> bool:
+    if isinstance(m, MCall) and m.func == "eye":
+        return True
+    return isinstance(m, MCall) and m.func == "kron" and all(_is_identity(a) for a in m.args)
+
+
+def _tidy_chain(parts: list[MExpr], is_scalar, symmetric) -> MExpr:
+    flat: list[MExpr] = []
+    scalars: list[MExpr] = []
+    for p in parts:
+        if isinstance(p, MT) and isinstance(p.arg, MBin) and p.arg.op == "@":
+            flat += _chain(push_t(p.arg, is_scalar, symmetric))
+        elif isinstance(p, MNeg):
+            scalars.append(MNum(sympy.Integer(-1)))
+            flat += _chain(p.arg)
+        elif isinstance(p, MBin) and p.op == "*" and is_scalar(p.left) and not is_scalar(p.right):
+            scalars.append(p.left)
+            flat += _chain(p.right)
+        else:
+            flat.append(p)
+    kept = [p for p in flat if not _is_identity(p)] or flat[:1]
+    out = _join(kept)
+    for s in reversed(scalars):
+        out = MNeg(out) if isinstance(s, MNum) and s.value == -1 else _scaled_chain(s, out, is_scalar, symmetric)
+    return out
+
+
+def _scaled_chain(s: MExpr, m: MExpr, is_scalar, symmetric) -> MExpr:
+    """s * (A @ B) printed as s * A @ B (same value; NumPy reads it left to right)."""
+    if isinstance(m, MNeg):
+        return MNeg(_scaled_chain(s, m.arg, is_scalar, symmetric))
+    parts = _chain(m)
+    if len(parts) > 1:
+        return _join([MBin("*", s, parts[0])] + parts[1:])
+    return MBin("*", s, m)
 
 
 def _chain(e: MExpr) -> list[MExpr]:

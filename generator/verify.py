@@ -114,8 +114,10 @@ def verify_entry(entry: Entry) -> Result:
             res.failures.append(f"claim of {c.source} ({c.layout}: '{c.text}') does not hold "
                                 f"({_why(chk)}); mark it erratum: true if the source is wrong")
     exprs = [entry.derivative] + ([derived] if derived is not None else [])
+    dims = _dims(entry, exprs)
+    derived_forms = {layout: derived_candidates(entry, layout, exprs, dims) for layout in LAYOUTS}
     for layout in LAYOUTS:
-        res.layouts[layout] = choose_form(entry, cases, layout, hints, exprs)
+        res.layouts[layout] = choose_form(entry, cases, layout, hints, derived_forms, dims)
     return res
 
 
@@ -123,8 +125,11 @@ def _why(chk: FormCheck) -> str:
     return chk.note or f"largest relative error {chk.error:.3g}"
 
 
-def choose_form(entry: Entry, cases, layout: str, hints: dict[str, Claim], exprs) -> LayoutForm:
-    target = Target(entry, layout, _dims(entry, exprs))
+def choose_form(entry: Entry, cases, layout: str, hints: dict[str, Claim],
+                derived_forms: dict[str, list[MExpr]], dims) -> LayoutForm:
+    """The first hint that holds, else the smallest derived form that holds (derived in this
+    layout, or derived in another and carried over by the layout rules)."""
+    target = Target(entry, layout, dims)
     oracle = Oracle(target)
     tried: list[tuple[str, MExpr]] = []
     if layout in hints:
@@ -135,8 +140,11 @@ def choose_form(entry: Entry, cases, layout: str, hints: dict[str, Claim], exprs
                 tried.append(("carried hint", carry(entry, c.form, src, layout, oracle)))
             except (KeyError, ValueError):
                 pass
-    tried += [("derived", m) for m in rank_forms(derived_candidates(entry, layout, exprs,
-                                                                     _dims(entry, exprs)))]
+    candidates = list(derived_forms[layout])
+    for src, forms in derived_forms.items():
+        if src != layout:
+            candidates += [carry(entry, m, src, layout, oracle) for m in forms]
+    tried += [("derived", m) for m in rank_forms(candidates)]
     for origin, form in tried:
         chk = check_form(entry, cases, form, layout)
         if chk.holds:
