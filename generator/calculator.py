@@ -46,7 +46,7 @@ def run_calculator(symbols: dict, of: str, wrt: list[str]) -> int:
     info = symbol_info(entry)
     print(f"kind: {entry.kind}")
     print(f"derivative (index notation): {text}")
-    print(f"  LaTeX: {index_latex(entry.derivative, info)}")
+    print(f"  LaTeX: {index_latex(entry.derivative_display, info)}")
     for layout in LAYOUTS:
         lf = r.layouts[layout]
         if lf.form is None:

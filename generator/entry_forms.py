@@ -118,7 +118,7 @@ def _check(f, symbols, functions, eid, table, path, line, tags, claims, of_hint,
     problems += [(node.line, f"{declared_as}: {m}") for m in ctx.problems]
     if problems:
         raise _Stop
-    text = parsed_text
+    text, display = parsed_text, parsed
     if declared_as == "differential":
         if len(wrt) != 1:
             problems.append((node.line, "differential: one variable only"))
@@ -128,11 +128,12 @@ def _check(f, symbols, functions, eid, table, path, line, tags, claims, of_hint,
         except DeriveError as e:
             problems.append((node.line, f"differential: {e}"))
             raise _Stop
-        text = index_text(res.display)
+        text, display = index_text(res.display), res.display
         res = res.expr
     return Entry(id=eid, name=f["name"].value, table=table, path=path, line=line,
                  symbols=symbols, lhs=lhs, lhs_indices=lhs_idx, of=of_res, of_text=of_text,
-                 wrt=wrt, derivative=res, derivative_text=text, declared_as=declared_as,
+                 wrt=wrt, derivative=res, derivative_text=text, derivative_display=display,
+                 declared_as=declared_as,
                  index_dims=dims, of_hint=of_hint, claims=claims,
                  sources=tuple(plain(s) for s in f["sources"].value)
                  if "sources" in f and isinstance(f["sources"].value, list) else (),

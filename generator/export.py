@@ -51,7 +51,7 @@ def entry_json(r: Result) -> dict[str, Any]:
         "id": e.id, "table": e.table, "name": e.name, "kind": e.kind,
         "tags": list(e.tags), "symbols": raw.get("symbols", {}), "of": e.of_text,
         "wrt": raw.get("wrt"), "derivative": e.derivative_text,
-        "derivative_latex": index_latex(e.derivative, info),
+        "derivative_latex": index_latex(e.derivative_display, info),
         "derived": r.derived_text, "layouts": layouts,
         "sources": [dict(s) for s in e.sources], "claims": claims,
         "verification": verification_record(r),

@@ -111,7 +111,7 @@ def carry(entry: Entry, form: MExpr, src: str, dst: str, oracle: Oracle) -> MExp
         return d if same_arrangement(f, vr, src, dst) else MT(d)
     out = map_d(form, inner)
     if transposed_arrangement(entry.function_rank, v_ranks(entry), src, dst):
-        out = transpose(out, oracle, symmetric_names(entry))
+        out = transpose(out, oracle, symmetric_names(entry), top=True)
     return tidy(out, oracle, symmetric_names(entry))
 
 

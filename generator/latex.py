@@ -185,5 +185,12 @@ def _entry(e: MatEntry, info: SymbolInfo) -> str:
 def _deriv(e: Deriv, info: SymbolInfo) -> str:
     """∂u_J/∂x_K: the first rank(u) indices are u's, the rest the variable's (or `by`'s)."""
     r = info.ranks.get(e.name, 0)
-    top, bottom = comp_tex(e.name, e.indices[:r]), comp_tex(e.by or info.variable, e.indices[r:])
-    return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+    top = comp_tex(e.name, e.indices[:r])
+    bys = e.by.split(",") if e.by else [info.variable]
+    rest, parts = e.indices[r:], []
+    for b in bys:      # D(f, x, x): one ∂ in the denominator per variable
+        k = info.ranks.get(b, info.variable_rank if b == info.variable else 0)
+        parts.append(rf"\partial {comp_tex(b, rest[:k])}")
+        rest = rest[k:]
+    order = f"^{{{len(bys)}}}" if len(bys) > 1 else ""
+    return rf"\frac{{\partial{order} {top}}}{{{' '.join(parts)}}}"

@@ -239,9 +239,15 @@ def _m(m: MExpr, info: SymbolInfo) -> tuple[str, int]:
 
 def md_tex(name: str, by: str, info: SymbolInfo) -> str:
     """D(name) or D(name, by) as a fraction of bold (array) or italic (scalar) names."""
-    var, vrank = (by, info.ranks.get(by, 0)) if by else (info.variable, info.variable_rank)
     top = name_tex(name, bold=info.ranks.get(name, 0) > 0)
-    return rf"\frac{{\partial {top}}}{{\partial {name_tex(var, bold=vrank > 0)}}}"
+    bys = by.split(",") if by else [info.variable]
+    parts = []
+    for n, b in enumerate(bys):     # D(f, x, x) is the Hessian ∂²f/∂x∂xᵀ
+        rank = info.variable_rank if b == info.variable else info.ranks.get(b, 0)
+        t = name_tex(b, bold=rank > 0) + (r"^\top" if n and rank else "")
+        parts.append(rf"\partial {t}")
+    order = f"^{{{len(bys)}}}" if len(bys) > 1 else ""
+    return rf"\frac{{\partial{order} {top}}}{{{' '.join(parts)}}}"
 
 
 def _bin(m: MBin, info: SymbolInfo) -> tuple[str, int]:
@@ -266,6 +272,8 @@ def _bin(m: MBin, info: SymbolInfo) -> tuple[str, int]:
     if op == "*" and ((kind(right, info) == "scalar" and kind(left, info) != "scalar")
                       or (isinstance(right, MNum) and not isinstance(left, MNum))):
         left, right = right, left          # scalars first, as textbooks print them
+    if op == "*" and isinstance(left, MNum) and left.value == 0:
+        return r"\mathbf{0}", ATOM        # 0 * ones(...) is how the notation writes a zero array
     if op == "*" and isinstance(left, MNum) and left.value in (1, -1):
         return ("-" + _wrap(right, info, MUL), NEG) if left.value < 0 else _m(right, info)
     return _juxtapose(left, right, info), MUL

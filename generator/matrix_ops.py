@@ -38,8 +38,10 @@ def size(e: MExpr) -> int:
     return 1
 
 
-def push_t(e: MExpr, is_scalar: Callable[[MExpr], bool], symmetric: frozenset[str]) -> MExpr:
-    """e.T with the transpose moved inwards as far as it goes."""
+def push_t(e: MExpr, is_scalar: Callable[[MExpr], bool], symmetric: frozenset[str],
+           sums: bool = False) -> MExpr:
+    """e.T with the transpose moved inwards; into sums only if `sums` (at the top of a row
+    gradient, where textbooks transpose term by term, not inside a product)."""
     if is_scalar(e):
         return e
     if isinstance(e, MT):
@@ -47,12 +49,15 @@ def push_t(e: MExpr, is_scalar: Callable[[MExpr], bool], symmetric: frozenset[st
     if isinstance(e, MSym):
         return e if e.name in symmetric else MT(e)
     if isinstance(e, MNeg):
-        return MNeg(push_t(e.arg, is_scalar, symmetric))
+        return MNeg(push_t(e.arg, is_scalar, symmetric, sums))
     if isinstance(e, MBin):
         a, b = e.left, e.right
         if e.op == "@":
             return MBin("@", push_t(b, is_scalar, symmetric), push_t(a, is_scalar, symmetric))
-        return MBin(e.op, push_t(a, is_scalar, symmetric), push_t(b, is_scalar, symmetric))
+        if e.op in "+-" and not sums:
+            return MT(e)
+        return MBin(e.op, push_t(a, is_scalar, symmetric, sums),
+                    push_t(b, is_scalar, symmetric, sums))
     if isinstance(e, MCall):
         if e.func == "eye" or (e.func == "diag" and is_column(e.args[0], is_scalar)):
             return e
@@ -73,8 +78,11 @@ def is_column(e: MExpr, is_scalar) -> bool:
     return getattr(is_scalar, "column", lambda x: False)(e)
 
 
-def transpose(e: MExpr, is_scalar, symmetric: frozenset[str]) -> MExpr:
-    """The transpose of e, printed with as few transposes as possible."""
+def transpose(e: MExpr, is_scalar, symmetric: frozenset[str], top: bool = False) -> MExpr:
+    """The transpose of e, printed with as few transposes as possible; at the top of a form
+    a sum is transposed term by term."""
+    if top and isinstance(e, (MBin, MNeg)) and _is_sum(e):
+        return tidy(push_t(e, is_scalar, symmetric, sums=True), is_scalar, symmetric)
     pushed = push_t(e, is_scalar, symmetric)
     wrapped = MT(e) if not is_scalar(e) else e
     return pushed if count_t(pushed) <= count_t(wrapped) else wrapped
@@ -133,6 +141,12 @@ def tidy(e: MExpr, is_scalar, symmetric: frozenset[str]) -> MExpr:
     return e
 
 
+def _is_sum(m: MExpr) -> bool:
+    while isinstance(m, MNeg):
+        m = m.arg
+    return isinstance(m, MBin) and m.op in "+-"
+
+
 def _is_identity(m: MExpr) -> bool:
     if isinstance(m, MCall) and m.func == "eye":
         return True
@@ -164,6 +178,8 @@ def _scaled_chain(s: MExpr, m: MExpr, is_scalar, symmetric) -> MExpr:
     """s * (A @ B) printed as s * A @ B (same value; NumPy reads it left to right)."""
     if isinstance(m, MNeg):
         return MNeg(_scaled_chain(s, m.arg, is_scalar, symmetric))
+    if isinstance(s, MNum) and s.value == 0:
+        return MBin("*", s, m)         # a zero array reads as one piece: 0 * (ones(m) @ ...)
     parts = _chain(m)
     if len(parts) > 1:
         return _join([MBin("*", s, parts[0])] + parts[1:])

@@ -65,6 +65,7 @@ class Entry:
     wrt: tuple[Variable, ...]             # one variable, or two for a second derivative
     derivative: Expr                      # the claim T[I, K], resolved
     derivative_text: str                  # as declared (or as converted from `differential`)
+    derivative_display: Expr              # as written: Einstein sums implicit, for LaTeX
     declared_as: str                      # 'derivative' or 'differential'
     index_dims: Mapping[str, str]         # the dimension of every free index
     of_hint: tuple[str, MExpr] | None
