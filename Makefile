@@ -18,14 +18,17 @@ $(STAMP): requirements.lock pyproject.toml
 	$(VENV_PY) -m pip install --progress-bar off --no-deps -e .
 	touch $@
 
+# The shared examples and the catalogue first, then the test suite, so that pytest's
+# summary is the last line of the run.
 test: $(STAMP)
-	$(VENV_PY) -m pytest -q
 	@if [ -e $(CHECK_EXAMPLES) ]; then \
 	  echo "PYTHON=$(VENV_PY) $(CHECK_EXAMPLES)"; \
 	  PYTHON=$(CURDIR)/$(VENV_PY) $(VENV_PY) $(CHECK_EXAMPLES); \
 	else \
 	  echo "$(CHECK_EXAMPLES) not found: shared examples not checked"; \
 	fi
+	$(VENV_PY) -m generator verify
+	$(VENV_PY) -m pytest -q
 
 verify: $(STAMP)
 	$(VENV_PY) -m generator verify

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .expr import Add, Delta, Expr, MBin, MCall, MDim, MExpr, MNeg, Mul, Num, Sum
 from .to_matrix import NoForm, _contract
-from .treeops import unbound
+from .treeops import rename, unbound
 
 
 def _terms(e: Expr) -> list[tuple[int, list[str], list[Expr]]]:
@@ -76,18 +76,41 @@ def _term_form(conv, dummies, factors, rows, cols) -> MExpr:
             if crossed and None not in (b1, b2):   # with a size-one side nothing crosses
                 m = MBin("@", m, MCall("commutation", (MDim(conv.dim(b1)), MDim(conv.dim(b2)))))
             return m
-    # E[a1,a2] (or E[b1,b2]) times a pattern of deltas: diag(vec(E)) on the matching side
+    # E[a1,a2] (or E[b1,b2]) times a pattern of deltas: diag(vec(E)) on the matching side;
+    # a delta between a row and a column index lets a factor move to either side
     deltas = [f for f in factors if isinstance(f, Delta)]
     rest = [f for f in factors if not isinstance(f, Delta)]
     if deltas and rest:
-        free = set().union(*(unbound(f) for f in rest)) - set(dummies)
-        pattern = _term_form(conv, [], deltas, rows, cols) if len(deltas) < len(factors) else None
         for (x1, x2), left in (((a1, a2), True), ((b1, b2), False)):
-            if pattern is not None and free <= {x1, x2} - {None}:
-                inner = conv.convert(_product(rest, dummies), x1, x2)
+            side = {x1, x2} - {None}
+            moved = [_move(f, deltas, side) for f in rest]
+            spans = [k for k, f in enumerate(moved) if _free(f, dummies) == side]
+            for elementwise in (spans, list(range(len(rest)))):
+                if not elementwise or not all(_free(moved[k], dummies) <= side
+                                              for k in elementwise):
+                    continue
+                others = [f for k, f in enumerate(rest) if k not in elementwise]
+                try:
+                    pattern = _term_form(conv, dummies, deltas + others, rows, cols)
+                except NoForm:
+                    continue
+                inner = conv.convert(_product([moved[k] for k in elementwise], dummies), x1, x2)
                 d = MCall("diag", (MCall("vec", (inner,)) if x2 is not None else inner,))
                 return MBin("@", d, pattern) if left else MBin("@", pattern, d)
     raise NoForm("no Kronecker form")
+
+
+def _free(f: Expr, dummies) -> set[str]:
+    return unbound(f) - set(dummies)
+
+
+def _move(f: Expr, deltas: list[Delta], side: set[str]) -> Expr:
+    """f with indices renamed across free-free deltas so that they fall in `side`."""
+    for d in deltas:
+        for old, new in ((d.i, d.j), (d.j, d.i)):
+            if new in side and old not in side and old in unbound(f):
+                f = rename(f, old, new)
+    return f
 
 
 def kron_form(conv, e: Expr, rows: list[str], cols: list[str]) -> MExpr:

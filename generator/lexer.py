@@ -1,7 +1,9 @@
 """The tokenizer and token cursor shared by the index- and matrix-notation parsers.
 
 Text is checked as a whole before parsing (length, characters, bracket balance and nesting),
-so the recursive parsers can never be driven past a fixed depth by hostile input.
+so the recursive parsers can never be driven past a fixed depth by hostile input; the trees
+they return are checked for depth too (`check_depth`), since later stages walk them
+recursively.
 """
 from __future__ import annotations
 

@@ -81,9 +81,14 @@ def is_column(e: MExpr, is_scalar) -> bool:
 def transpose(e: MExpr, is_scalar, symmetric: frozenset[str], top: bool = False) -> MExpr:
     """The transpose of e, printed with as few transposes as possible; at the top of a form
     a sum is transposed term by term."""
-    if top and isinstance(e, (MBin, MNeg)) and _is_sum(e):
+    if isinstance(e, MNeg):
+        return MNeg(transpose(e.arg, is_scalar, symmetric, top))
+    if top and isinstance(e, MBin) and _is_sum(e):
         return tidy(push_t(e, is_scalar, symmetric, sums=True), is_scalar, symmetric)
     pushed = push_t(e, is_scalar, symmetric)
+    parts = _chain(e)
+    if 1 < len(parts) <= 4 and all(_atomic(p) for p in parts):
+        return pushed            # (A @ B).T reads A.T-style in textbooks: B.T @ A.T
     wrapped = MT(e) if not is_scalar(e) else e
     return pushed if count_t(pushed) <= count_t(wrapped) else wrapped
 
@@ -139,6 +144,15 @@ def tidy(e: MExpr, is_scalar, symmetric: frozenset[str]) -> MExpr:
     if isinstance(e, MCall):
         return MCall(e.func, tuple(tidy(a, is_scalar, symmetric) for a in e.args), e.order)
     return e
+
+
+def _atomic(m: MExpr) -> bool:
+    """A symbol, its inverse or derivative, possibly transposed."""
+    if isinstance(m, MT):
+        m = m.arg
+    if isinstance(m, MCall) and m.func in ("inv", "adj") and isinstance(m.args[0], MSym):
+        return True
+    return isinstance(m, (MSym, MD))
 
 
 def _is_sum(m: MExpr) -> bool:

@@ -108,7 +108,7 @@ def symbol_name(cur: Cursor, t, functions: frozenset[str]) -> str:
 
 def _call(cur: Cursor, t, functions: frozenset[str]) -> MExpr:
     name = t.text
-    if name == "D":
+    if name == "D" and not t.primes:
         args = arguments(cur, "D", "nnn", functions, required=1)
         return MD(args[0], by=",".join(args[1:]))
     if name in SIGNATURES and not t.primes:

@@ -138,6 +138,9 @@ class Converter:
         elif isinstance(e, Deriv):
             m = MD(e.name, e.by)
             place = self.t.deriv_place(e)
+            if place[0] is not None and place[0] == place[1]:     # D(U)[i,i]: its diagonal
+                d = MCall("diag", (m,))
+                return d if place[0] == r else MT(d)
             if place == (r, c):
                 return m
             if place == (c, r):

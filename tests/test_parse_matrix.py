@@ -80,6 +80,7 @@ INVALID = [
     ("d(X)", "unknown function 'd'"),
     ("exp'(A)", "only a declared function takes primes"),
     ("A'", "only a declared function takes primes"),
+    ("D'(u)", "only a declared function takes primes"),
     ("f", "function 'f' needs an argument"),
     ("inv", "'inv' is reserved"),
     ("T", "'T' is reserved"),
