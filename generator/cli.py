@@ -19,9 +19,11 @@ def _load(paths: list[str]):
     return entries, problems
 
 
-def _verify_all(entries):
-    from .verify import verify_entry
-    return [verify_entry(e) for e in entries]
+def _verify_all(entries, args=None):
+    from .run import TIME_LIMIT, verify_all
+    jobs = getattr(args, "jobs", 0) or 0
+    limit = getattr(args, "time_limit", None) or TIME_LIMIT
+    return verify_all(entries, jobs, limit)
 
 
 def cmd_verify(args) -> int:
@@ -30,7 +32,7 @@ def cmd_verify(args) -> int:
         print(f"0 verified, 0 failed; {len(problems)} input problem"
               f"{'s' if len(problems) != 1 else ''}")
         return 2
-    results = _verify_all(entries)
+    results = _verify_all(entries, args)
     failed = 0
     for r in results:
         if not r.passed:
@@ -48,7 +50,7 @@ def cmd_export(args) -> int:
         print(p, file=sys.stderr)
     if problems:
         return 2
-    results = _verify_all(entries)
+    results = _verify_all(entries, args)
     for r in results:
         for msg in r.failures:
             print(Problem(r.entry.path, r.entry.line, r.entry.id, msg), file=sys.stderr)
@@ -92,9 +94,15 @@ def main(argv: list[str] | None = None) -> int:
     v = sub.add_parser("verify", help="verify identity files (default: identities/)")
     v.add_argument("paths", nargs="*")
     v.set_defaults(fn=cmd_verify)
+    for p in (v,):
+        p.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: all cores)")
+        p.add_argument("--time-limit", type=float, default=None,
+                       help="seconds per entry (default 120, or $MCR_TIME_LIMIT)")
     x = sub.add_parser("export", help="print the verified catalogue")
     x.add_argument("--format", choices=["json"], default="json")
     x.add_argument("paths", nargs="*")
+    x.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: all cores)")
+    x.add_argument("--time-limit", type=float, default=None, help="seconds per entry")
     x.set_defaults(fn=cmd_export)
     d = sub.add_parser("derive", help="derive, verify and lay out one derivative")
     d.add_argument("--symbols", required=True, help="e.g. 'A: m,n; x: n'")

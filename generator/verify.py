@@ -64,7 +64,21 @@ def derive_entry(entry: Entry):
     return simplify(d, entry.free, entry.symbols, symmetric_names(entry))
 
 
-def verify_entry(entry: Entry) -> Result:
+def verify_entry(entry: Entry, limit: float = 0) -> Result:
+    """The entry's full record; if `limit` seconds run out, a failure naming the level."""
+    from .numeric import NumericRun
+    from .run import OutOfTime, time_limit
+    stage = ["general"]
+    try:
+        with time_limit(limit):
+            return _verify(entry, stage)
+    except OutOfTime:
+        res = Result(entry, Level("not run"), Level("not run"), NumericRun(False, 0.0, (), None))
+        res.failures.append(f"time limit of {limit:g} s ran out during the {stage[0]} level")
+        return res
+
+
+def _verify(entry: Entry, stage: list[str]) -> Result:
     sym = symmetric_names(entry)
     try:
         derived, display = derive_entry(entry)
@@ -74,8 +88,10 @@ def verify_entry(entry: Entry) -> Result:
                         "" if same else "the canonical forms differ")
     except DeriveError as e:
         derived, text, general = None, "", Level("out of reach", str(e))
+    stage[0] = "exact"
     ok, why, sizes = exact_check(entry)
     exact = Level("passed" if ok else ("failed" if ok is False else "not proven"), why, sizes)
+    stage[0] = "numeric"
     run, cases = numeric_check(entry)
     res = Result(entry, general, exact, run, derived, text)
     if not run.passed:
@@ -95,6 +111,7 @@ def verify_entry(entry: Entry) -> Result:
         res.failures.append(f"neither the general ({general.status}: {general.detail}) nor the "
                             f"exact level ({exact.status}: {why}) proves the claim"
                             + (f"; the engine derives {text}" if text else ""))
+    stage[0] = "layout"
     if entry.of_hint is not None:
         res.of_hint = check_of_hint(entry, cases, entry.of_hint[1])
         if not res.of_hint.holds:
