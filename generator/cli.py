@@ -23,7 +23,7 @@ def _verify_all(entries, args=None):
     from .run import TIME_LIMIT, verify_all
     jobs = getattr(args, "jobs", 0) or 0
     limit = getattr(args, "time_limit", None) or TIME_LIMIT
-    return verify_all(entries, jobs, limit)
+    return verify_all(entries, jobs, limit, not getattr(args, "no_cache", False))
 
 
 def cmd_verify(args) -> int:
@@ -94,15 +94,16 @@ def main(argv: list[str] | None = None) -> int:
     v = sub.add_parser("verify", help="verify identity files (default: identities/)")
     v.add_argument("paths", nargs="*")
     v.set_defaults(fn=cmd_verify)
-    for p in (v,):
-        p.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: all cores)")
-        p.add_argument("--time-limit", type=float, default=None,
-                       help="seconds per entry (default 120, or $MCR_TIME_LIMIT)")
+    v.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: all cores)")
+    v.add_argument("--time-limit", type=float, default=None,
+                   help="seconds per entry (default 120, or $MCR_TIME_LIMIT)")
+    v.add_argument("--no-cache", action="store_true", help="verify every entry afresh")
     x = sub.add_parser("export", help="print the verified catalogue")
     x.add_argument("--format", choices=["json"], default="json")
     x.add_argument("paths", nargs="*")
     x.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: all cores)")
     x.add_argument("--time-limit", type=float, default=None, help="seconds per entry")
+    x.add_argument("--no-cache", action="store_true", help="verify every entry afresh")
     x.set_defaults(fn=cmd_export)
     d = sub.add_parser("derive", help="derive, verify and lay out one derivative")
     d.add_argument("--symbols", required=True, help="e.g. 'A: m,n; x: n'")

@@ -45,12 +45,26 @@ def _one(args):
     return verify_entry(entry, limit)
 
 
-def verify_all(entries: list[Entry], jobs: int = 0, limit: float = TIME_LIMIT) -> list:
-    """Results in the order of `entries`; jobs=0 uses every core, 1 runs in this process."""
+def verify_all(entries: list[Entry], jobs: int = 0, limit: float = TIME_LIMIT,
+               use_cache: bool = True) -> list:
+    """Results in the order of `entries`, from the cache where it has them; jobs=0 uses
+    every core, 1 runs in this process."""
+    from . import cache
+    results = [cache.load(e) if use_cache else None for e in entries]
+    todo = [k for k, r in enumerate(results) if r is None]
     jobs = jobs or os.cpu_count() or 1
-    work = [(e, limit) for e in entries]
-    if jobs == 1 or len(entries) < 2:
-        return [_one(w) for w in work]
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(min(jobs, len(entries))) as pool:
-        return list(pool.imap(_one, work, chunksize=1))
+    work = [(entries[k], limit) for k in todo]
+    if jobs == 1 or len(work) < 2:
+        fresh = map(_one, work)
+    else:
+        ctx = multiprocessing.get_context("fork")
+        pool = ctx.Pool(min(jobs, len(work)))
+        fresh = pool.imap(_one, work, chunksize=1)
+    for k, r in zip(todo, fresh):
+        results[k] = r
+        if use_cache and not any("time limit" in f for f in r.failures):
+            cache.store(r)
+    if jobs != 1 and len(work) >= 2:
+        pool.close()
+        pool.join()
+    return results
