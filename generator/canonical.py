@@ -115,6 +115,9 @@ def build(e: Expr, symmetric: frozenset[str] = frozenset()) -> NF:
                 out.append(Term(t.coeff, t.dummies, t.factors + ((Dim(e.dim), sympy.Integer(1)),)))
         return tuple(out)
     if isinstance(e, Pow):
+        if isinstance(e.base, Pow) and isinstance(e.exp, Num) and isinstance(e.base.exp, Num) \
+                and e.exp.value.is_integer and e.base.exp.value.is_integer:
+            return build(Pow(e.base.base, Num(e.exp.value * e.base.exp.value)), symmetric)
         p = build(e.exp, symmetric)
         if len(p) <= 1 and all(not t.factors for t in p):
             return _power(build(e.base, symmetric), p[0].coeff if p else sympy.Integer(0))

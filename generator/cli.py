@@ -86,6 +86,13 @@ def cmd_derive(args) -> int:
     return run_calculator(parse_symbols(args.symbols), args.of, args.wrt)
 
 
+def cmd_site(args) -> int:
+    from pathlib import Path
+    from .site import build_site
+    return build_site(args.paths or ["identities"], Path(args.docs),
+                      verify=lambda entries: _verify_all(entries, args))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m generator",
                                  description="The verified reference of matrix calculus.")
@@ -110,6 +117,13 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--of", required=True, help="e.g. 'y[i] = A[i,j] * x[j]'")
     d.add_argument("--wrt", required=True, nargs="+", help="e.g. 'x[k]' (two for a second derivative)")
     d.set_defaults(fn=cmd_derive)
+    s = sub.add_parser("site", help="verify, then write the generated pages into docs/")
+    s.add_argument("--docs", default="docs", help="the MkDocs docs folder (default: docs)")
+    s.add_argument("paths", nargs="*")
+    s.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: all cores)")
+    s.add_argument("--time-limit", type=float, default=None, help="seconds per entry")
+    s.add_argument("--no-cache", action="store_true", help="verify every entry afresh")
+    s.set_defaults(fn=cmd_site)
     args = ap.parse_args(argv)
     try:
         return args.fn(args)

@@ -194,9 +194,13 @@ class Deriver:
         return mul(outer, da)
 
     def matrix(self, e: MatScalar | MatEntry) -> Expr:
-        if e.func in ("expm", "logm", "pinv"):
-            raise DeriveError(f"{e.func} has no index-form derivative rule; out of reach")
         m = e.arg
+        if e.func == "tr" and isinstance(m, MCall) and m.func == "expm":
+            return self.trace_of_expm(m.args[0])
+        if e.func == "expm" and isinstance(e, MatEntry) and self.commutes(m):
+            return self.expm_commuting(e)
+        if e.func in ("expm", "logm", "pinv"):
+            raise DeriveError(f"{e.func} has no index-form derivative rule here; out of reach")
         if e.func == "" and isinstance(e, MatEntry):
             idx = list(e.indices) + [None] * (2 - len(e.indices))
             r, c = shape_of(m, self.symbols, lambda n, b: symbol_shape(self.symbols[n]))
@@ -222,6 +226,44 @@ class Deriver:
         # adj(M) = det(M) inv(M), for an invertible M
         ddet = sums([(a, n), (b, n)], mul(MatScalar("det", m), inv_ba, dm))
         return add(mul(ddet, MatEntry("inv", m, (i, j))), mul(MatScalar("det", m), dinv))
+
+
+    def _shape(self, m: MExpr):
+        return shape_of(m, self.symbols, lambda n, b: symbol_shape(self.symbols[n]))
+
+    def constant(self, m: MExpr) -> bool:
+        """No part of m varies with the variable."""
+        if isinstance(m, MSym):
+            return m.name != self.var.name and not self.depends(m.name)
+        if isinstance(m, MD):
+            return False
+        kids = (m.left, m.right) if isinstance(m, MBin) else (
+            m.args if isinstance(m, MCall) else ((m.arg,) if isinstance(m, (MT, MNeg)) else ()))
+        return all(self.constant(k) for k in kids)
+
+    def commutes(self, m: MExpr) -> bool:
+        """m = s A with s a scalar and A constant: then M and dM commute."""
+        if not isinstance(m, MBin) or m.op != "*":
+            return False
+        for s, a in ((m.left, m.right), (m.right, m.left)):
+            if self._shape(s) == (ONE, ONE) and self.constant(a):
+                return True
+        return False
+
+    def trace_of_expm(self, m: MExpr) -> Expr:
+        """d tr(e^M) = tr(e^M dM), for any M (the trace makes the order irrelevant)."""
+        n = str(self._shape(m)[0])
+        a, b = self.fresh(), self.fresh()
+        dm = self(from_matrix_to_index(m, a, b, self.symbols, self.fresh))
+        return sums([(a, n), (b, n)], mul(MatEntry("expm", m, (b, a)), dm))
+
+    def expm_commuting(self, e: MatEntry) -> Expr:
+        """d e^M = e^M dM when M commutes with dM (M = s A, A constant)."""
+        n = str(self._shape(e.arg)[0])
+        i, j = e.indices
+        a = self.fresh()
+        dm = self(from_matrix_to_index(e.arg, a, j, self.symbols, self.fresh))
+        return sums([(a, n)], mul(MatEntry("expm", e.arg, (i, a)), dm))
 
 
 def differentiate(e: Expr, var: Variable, symbols: Mapping[str, Symbol]) -> Expr:

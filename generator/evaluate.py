@@ -37,11 +37,11 @@ class Env:
 
     def size(self, dim: str) -> int:
         """The size of a dimension name, or of an integer written as text."""
-        if dim in self.dims:
-            return int(self.dims[dim])
-        if dim.isdigit():
-            return int(dim)
-        raise ValueError(f"no size for dimension '{dim}'")
+        from .shapes import size_of
+        try:
+            return size_of(dim, self.dims)
+        except (KeyError, ValueError):
+            raise ValueError(f"no size for dimension '{dim}'") from None
 
 
 # --- index notation -------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import sympy
 from .expr import (Add, Call, Comp, Delta, Deriv, Dim, Expr, MatEntry, MatScalar, MBin, MCall,
                    MD, MExpr, MNeg, MNum, MSym, MT, Mul, Num, Pow, Sum)
 from .model import Entry
+from .shapes import size_of
 from .treeops import walk
 
 MAX_OPS = 4000
@@ -96,7 +97,7 @@ class Realm:
         self.var_flat = {n: list(self._flat(a)) for n, a in self.var_syms.items()}
 
     def shape(self, name: str) -> tuple[int, ...]:
-        return tuple(int(d) if d.isdigit() else self.sizes[d] for d in self.entry.symbols[name].shape)
+        return tuple(size_of(d, self.sizes) for d in self.entry.symbols[name].shape)
 
     def _symbols(self, name: str) -> sympy.Array:
         s = self.entry.symbols[name]
@@ -156,7 +157,7 @@ class Evaluator:
         self.cache: dict = {}
 
     def _size(self, d: str) -> int:
-        return int(d) if d.isdigit() else self.r.sizes[d]
+        return size_of(d, self.r.sizes)
 
     def index(self, e: Expr, at: Mapping[str, int]) -> sympy.Expr:
         r = self.r
@@ -315,7 +316,13 @@ def exact_sizes(entry: Entry) -> dict[str, int]:
             square |= {d for s in entry.symbols.values() for d in s.shape}
     names = sorted({d for s in entry.symbols.values() for d in s.shape if not d.isdigit()},
                    key=lambda d: (d not in square, d))
-    return {d: 2 + k for k, d in enumerate(names)}
+    out = {d: 2 + k for k, d in enumerate(names)}
+    for s in entry.symbols.values():     # a full-column-rank p x q matrix needs p > q
+        if "full-column-rank" in s.assume and not any(d.isdigit() for d in s.shape):
+            p, q = s.shape
+            if out[p] < out[q]:
+                out[p], out[q] = out[q], out[p]
+    return out
 
 
 def exact_check(entry: Entry, claim: Expr | None = None) -> tuple[bool | None, str, dict]:
@@ -356,6 +363,6 @@ def exact_check(entry: Entry, claim: Expr | None = None) -> tuple[bool | None, s
                 return None, f"SymPy could not decide component {at}", sizes
     except OutOfReach as e:
         return None, str(e), sizes
-    except (ZeroDivisionError, ValueError, TypeError, NotImplementedError) as e:
+    except (ZeroDivisionError, ValueError, TypeError, NotImplementedError, KeyError) as e:
         return None, f"SymPy: {type(e).__name__}: {e}", sizes
     return True, "", sizes

@@ -18,6 +18,8 @@ def placement(f_rank: int, v_ranks: Sequence[int], layout: str) -> tuple[tuple[i
     or None where the layout gives no matrix (a second derivative of a non-scalar)."""
     f = tuple(range(f_rank))
     if len(v_ranks) == 2:          # second derivative of a scalar: the same in every layout
+        if f_rank and not any(v_ranks):
+            return placement(f_rank, [0], layout)   # by two scalars: laid out as by one
         if f_rank:
             return None
         a = tuple(range(v_ranks[0]))

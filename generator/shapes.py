@@ -26,6 +26,16 @@ def dim(name: str) -> sympy.Expr:
                                                                         integer=True)
 
 
+def size_of(name: str, sizes) -> int:
+    """The concrete size of a dimension: a name, an integer, or a product such as 'm*p'
+    (what kron and vec give)."""
+    out = 1
+    for part in name.split("*"):
+        part = part.strip()
+        out *= int(part) if part.isdigit() else int(sizes[part])
+    return out
+
+
 def symbol_shape(sym: Symbol) -> Shape:
     dims = [dim(d) for d in sym.shape] + [ONE, ONE]
     return dims[0], dims[1]

@@ -76,6 +76,11 @@ def verify_entry(entry: Entry, limit: float = 0) -> Result:
         res = Result(entry, Level("not run"), Level("not run"), NumericRun(False, 0.0, (), None))
         res.failures.append(f"time limit of {limit:g} s ran out during the {stage[0]} level")
         return res
+    except Exception as e:      # a defect of the engine must not stop the other entries
+        res = Result(entry, Level("not run"), Level("not run"), NumericRun(False, 0.0, (), None))
+        res.failures.append(f"engine error during the {stage[0]} level ({type(e).__name__}: "
+                            f"{e}); this is a defect of the generator, please report it")
+        return res
 
 
 def _verify(entry: Entry, stage: list[str]) -> Result:
