@@ -60,6 +60,7 @@ class Case:
     dependents: dict = field(default_factory=dict)
     functions: dict = field(default_factory=dict)
     hessians: bool = False
+    t_num: np.ndarray | None = None      # the central-difference derivative, once computed
 
     def env(self, point: Mapping[str, np.ndarray]) -> Env:
         e = self.entry
@@ -218,6 +219,7 @@ def numeric_check(entry: Entry) -> tuple[NumericRun, list[Case]]:
         else:
             return NumericRun(False, tol, tuple(samples), None,
                               f"no sample in the domain at sizes {sizes}"), cases
+        case.t_num = t_num
         err = relative_error(t_claim, t_num)
         rec = {"sizes": sizes, "seed": seed, "error": err}
         samples.append(rec)
@@ -227,6 +229,17 @@ def numeric_check(entry: Entry) -> tuple[NumericRun, list[Case]]:
         if err > tol:
             return NumericRun(False, tol, tuple(samples), worst), cases
     return NumericRun(True, tol, tuple(samples), worst), cases
+
+
+def claim_error(case: Case, expr) -> float:
+    """The relative error of another index form against this case's numeric derivative
+    (infinite where it cannot be evaluated): the comparison numeric_check makes."""
+    with np.errstate(all="ignore"):
+        try:
+            t = np.broadcast_to(claim_value(case, expr), case.t_num.shape)
+        except (ValueError, FloatingPointError, np.linalg.LinAlgError):
+            return float("inf")
+    return relative_error(t, case.t_num) if np.all(np.isfinite(t)) else float("inf")
 
 
 def _worst_index(a, b, names) -> dict:
