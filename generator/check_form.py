@@ -81,9 +81,10 @@ def check_symbols(node: Located) -> tuple[dict[str, Symbol], list[tuple[int, str
             else:
                 dims = [str(d.value) for d in raw]
                 bad = [d for d, r in zip(dims, raw) if isinstance(r.value, bool)
-                       or not DIM_RE.match(d)]
+                       or not DIM_RE.match(d) or d in RESERVED]
                 if bad:
-                    problems.append((line, f"symbol '{name}': bad dimension {bad[0]!r}"))
+                    problems.append((line, f"symbol '{name}': bad dimension {bad[0]!r} (a name "
+                                           "that is not reserved, or a positive integer)"))
                 shape = tuple(dims)
         if "assume" in opts:
             raw = opts["assume"].value

@@ -10,6 +10,7 @@ import sys
 from . import VERSION
 from .catalogue import load_catalogue
 from .load import Problem
+from .model import ASSUMPTIONS
 
 
 def _load(paths: list[str]):
@@ -72,6 +73,8 @@ def parse_symbols(spec: str) -> dict:
                 opts[k] = v
             elif word == "function":
                 opts["function"] = "scalar"
+            elif word in ASSUMPTIONS:
+                opts.setdefault("assume", []).append(word)
             elif re.fullmatch(r"[A-Za-z0-9]+(,[A-Za-z0-9]+)*", word) and "shape" not in opts \
                     and not opts.get("assume"):
                 opts["shape"] = word.split(",")

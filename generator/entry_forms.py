@@ -102,6 +102,11 @@ def _check(f, symbols, functions, eid, table, path, line, tags, claims, of_hint,
     if problems:
         raise _Stop
 
+    unknown = [i for i in lhs_idx if i not in of_dims]
+    if unknown:
+        problems.append((f["of"].line, f"of: cannot tell the dimension of free index "
+                                       f"'{unknown[0]}' (it must index a symbol)"))
+        raise _Stop
     dims = {i: of_dims[i] for i in lhs_idx}
     for v in wrt:
         dims.update(zip(v.indices, symbols[v.name].shape))

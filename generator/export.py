@@ -37,8 +37,8 @@ def entry_json(r: Result) -> dict[str, Any]:
     layouts = {}
     for layout in LAYOUTS:
         lf = r.layouts.get(layout)
-        if lf is None or lf.form is None:
-            layouts[layout] = None
+        if lf is None or lf.form is None:     # NOTATION.md: matrix is null where no form exists
+            layouts[layout] = {"matrix": None, "latex": None, "origin": "none"}
         else:
             layouts[layout] = {"matrix": lf.text, "latex": matrix_latex(lf.form, info),
                                "origin": lf.origin}

@@ -6,7 +6,7 @@ pieces cross); and diag(vec(E)) for δ[a1, b1] δ[a2, b2] E[a1, a2].
 """
 from __future__ import annotations
 
-from .expr import Add, Delta, Expr, MBin, MCall, MDim, MExpr, MNeg, Mul, Num, Sum
+from .expr import Add, Delta, Expr, MBin, MCall, MDim, MExpr, MNeg, MT, Mul, Num, Sum
 from .to_matrix import NoForm, _contract
 from .treeops import rename, unbound
 
@@ -78,6 +78,22 @@ def _term_form(conv, dummies, factors, rows, cols) -> MExpr:
             return m
     # E[a1,a2] (or E[b1,b2]) times a pattern of deltas: diag(vec(E)) on the matching side;
     # a delta between a row and a column index lets a factor move to either side
+    # a rank-one term R[a1,a2] C[b1,b2]: vec(R) @ vec(C).T
+    rows_part, cols_part = [], []
+    for comp in comps:
+        free = set().union(*(unbound(f) for f in comp)) - set(dummies)
+        if free <= {a1, a2} - {None}:
+            rows_part += comp
+        elif free <= {b1, b2} - {None}:
+            cols_part += comp
+        else:
+            break
+    else:
+        r = conv.convert(_product(rows_part, dummies), a1, a2)
+        c = conv.convert(_product(cols_part, dummies), b1, b2)
+        rv = MCall("vec", (r,)) if a2 is not None else r
+        cv = MCall("vec", (c,)) if b2 is not None else c
+        return MBin("@", rv, MT(cv))
     deltas = [f for f in factors if isinstance(f, Delta)]
     rest = [f for f in factors if not isinstance(f, Delta)]
     if deltas and rest:

@@ -100,7 +100,7 @@ def _nf_expr(nf: NF, display: bool, fresh: Fresh) -> Expr:
 
 
 def to_expr(nf: NF, free: tuple[str, ...], rename_free: Mapping[str, str] | None = None,
-            ) -> tuple[Expr, Expr]:
+            avoid: frozenset[str] = frozenset()) -> tuple[Expr, Expr]:
     """(resolved, display) trees for a canonical form; free indices renamed by rename_free."""
     if rename_free:
         renamed = []
@@ -111,7 +111,8 @@ def to_expr(nf: NF, free: tuple[str, ...], rename_free: Mapping[str, str] | None
             renamed.append(t)
         nf = tuple(renamed)
         free = tuple(rename_free.get(i, i) for i in free)
-    used = set(free) | {i for t in nf for a, _ in t.factors for i in _atom_indices(a)}
+    used = set(free) | set(avoid) | {i for t in nf for a, _ in t.factors
+                                     for i in _atom_indices(a)}
     resolved = _nf_expr(nf, False, Fresh(used))
     display = _nf_expr(nf, True, Fresh(used))
     return resolved, display
@@ -119,4 +120,6 @@ def to_expr(nf: NF, free: tuple[str, ...], rename_free: Mapping[str, str] | None
 
 def simplify(e: Expr, free: tuple[str, ...], symbols, symmetric=frozenset()) -> tuple[Expr, Expr]:
     """The simplified (resolved, display) forms of a resolved tree."""
-    return to_expr(normal_form(e, free, symbols, symmetric), free)
+    # summed indices get names that are not also symbol or dimension names (a[a] confuses)
+    avoid = frozenset(symbols) | {d for s in symbols.values() for d in s.shape}
+    return to_expr(normal_form(e, free, symbols, symmetric), free, avoid=avoid)

@@ -177,6 +177,14 @@ class Converter:
             for _ in range(int(abs(p)) - 1):
                 out = _mul(out, base)
             return out if p > 0 else MBin("/", one, out)
+        if (2 * p).is_integer:          # b^(n + 1/2) = b^n * sqrt(b), as a person writes it
+            whole = p - sympy.Rational(1, 2) if p > 0 else p + sympy.Rational(1, 2)
+            root = MCall("sqrt", (base,))
+            if whole == 0:
+                out = root
+            else:
+                out = _mul(self.power(Pow(e.base, Num(abs(whole))), r, c), root)
+            return out if p > 0 else MBin("/", one, out)
         raise NoForm("a fractional power")
 
     def product(self, e: Expr, r, c) -> MExpr:
