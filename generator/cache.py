@@ -32,7 +32,8 @@ def engine_digest() -> str:
 
 
 def entry_key(entry: Entry) -> str:
-    text = json.dumps({"table": entry.table, "entry": entry.raw, "engine": engine_digest()},
+    text = json.dumps({"table": entry.table, "entry": entry.raw, "engine": engine_digest(),
+                       "exact_always": os.environ.get("MCR_EXACT_ALWAYS", "")},
                       sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 

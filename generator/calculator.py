@@ -42,7 +42,7 @@ def run_calculator(symbols: dict, of: str, wrt: list[str]) -> int:
         for _, msg in problems:
             print(f"<command line>:1: calculator: derived form does not re-read: {msg}")
         return 1
-    r = verify_entry(entry)
+    r = verify_entry(entry, exact_always=True)   # one entry: every level is worth its time
     info = symbol_info(entry)
     print(f"kind: {entry.kind}")
     print(f"derivative (index notation): {text}")

@@ -9,6 +9,7 @@ expressions are equal when their canonical sums agree term by term. Atoms that d
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
 
@@ -79,12 +80,36 @@ def _power(base: NF, p: sympy.Expr) -> NF:
             return (Term(sympy.Integer(1), (), ((a, p),)),)
     if len(base) == 1 and not base[0].dummies and not base[0].factors and base[0].coeff > 0:
         return (Term(base[0].coeff ** p),)
+    if len(base) == 1 and base[0].dummies and p.is_integer:
+        parts = _independent(base[0])
+        if len(parts) > 1:      # (Σa)(Σb) to a power: each factor to the power, so they merge
+            out: NF = (Term(base[0].coeff ** p),)
+            for part in parts:
+                out = _times(out, _power((part,), p))
+            return out
     if p.is_integer and 0 < p <= 4:
-        out: NF = (ONE_TERM,)
+        out = (ONE_TERM,)
         for _ in range(int(p)):
             out = _times(out, base)
         return out
     return (Term(sympy.Integer(1), (), ((GroupAtom(canonical(base)), p),)),)
+
+
+def _independent(t: Term) -> list[Term]:
+    """t's factors split into products that share no summed index."""
+    groups: list[tuple[set[str], list]] = []
+    dummies = dict(t.dummies)
+    for a, e in t.factors:
+        ix = _atom_indices(a) & set(dummies)
+        joined = [g for g in groups if g[0] & ix]
+        merged = (set(ix), [(a, e)])
+        for g in joined:
+            merged[0].update(g[0])
+            merged[1][:0] = g[1]
+            groups.remove(g)
+        groups.append(merged)
+    return [Term(sympy.Integer(1), tuple((d, dummies[d]) for d in sorted(ix)), tuple(fs))
+            for ix, fs in groups]
 
 
 def t_is_atom(t: Term) -> bool:
@@ -288,6 +313,19 @@ def simplify_terms(nf: Iterable[Term], order: Mapping[str, int] = {}) -> NF:
 # --- canonical keys ---------------------------------------------------------------------------
 
 def atom_key(a, ren: tuple[tuple[str, str], ...], symmetric: frozenset[str] = frozenset()) -> str:
+    if isinstance(a, (FuncAtom, GroupAtom)):
+        own = _atom_indices(a)
+        return _cached_key(a, tuple(sorted(x for x in ren if x[0] in own)),
+                           _SYMMETRIC.get("current", frozenset()))
+    return _atom_key(a, ren)
+
+
+@lru_cache(maxsize=100_000)
+def _cached_key(a, ren, symmetric) -> str:
+    return _atom_key(a, ren)
+
+
+def _atom_key(a, ren) -> str:
     m = dict(ren)
     if isinstance(a, Comp):
         idx = [m.get(i, i) for i in a.indices]

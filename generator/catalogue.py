@@ -45,10 +45,10 @@ def load_catalogue(paths: list[str]) -> tuple[list[Entry], list[Problem]]:
     entries: list[Entry] = []
     problems: list[Problem] = []
     first: dict[str, str] = {}
-    files = list(identity_files(paths))
     for p in paths:
         if not Path(p).exists():
             problems.append(Problem(p, 1, "", "no such file or folder"))
+    files = list(identity_files([p for p in paths if Path(p).exists()]))
     for path in files:
         root, found = read_file(path)
         problems += found

@@ -26,6 +26,7 @@ HINT_FIELDS = {"of", *LAYOUTS}
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 DIM_RE = re.compile(r"^([A-Za-z][A-Za-z0-9]*|[1-9][0-9]*)$")
+MAX_FIXED = 64          # a fixed size beyond this would make the checks unreasonably slow
 SQUARE_ONLY = {"symmetric", "invertible", "positive-definite", "orthogonal", "diagonal"}
 
 
@@ -81,10 +82,11 @@ def check_symbols(node: Located) -> tuple[dict[str, Symbol], list[tuple[int, str
             else:
                 dims = [str(d.value) for d in raw]
                 bad = [d for d, r in zip(dims, raw) if isinstance(r.value, bool)
-                       or not DIM_RE.match(d) or d in RESERVED]
+                       or not DIM_RE.match(d) or d in RESERVED
+                       or (d.isdigit() and int(d) > MAX_FIXED)]
                 if bad:
                     problems.append((line, f"symbol '{name}': bad dimension {bad[0]!r} (a name "
-                                           "that is not reserved, or a positive integer)"))
+                                           f"that is not reserved, or an integer 1 to {MAX_FIXED})"))
                 shape = tuple(dims)
         if "assume" in opts:
             raw = opts["assume"].value
@@ -110,16 +112,17 @@ def check_symbols(node: Located) -> tuple[dict[str, Symbol], list[tuple[int, str
                 problems.append((line, f"symbol '{name}': function must be 'scalar'"))
             fn = True
         out[name] = Symbol(name, shape, assume, dep, fn)
+    lines = {name: spec.line for name, spec in node.value.items()}
     for s in out.values():
         if s.depends_on:
             seen, cur = {s.name}, s.depends_on
             while cur:
                 if cur not in out:
-                    problems.append((node.line, f"symbol '{s.name}' depends on undeclared "
+                    problems.append((lines[s.name], f"symbol '{s.name}' depends on undeclared "
                                                 f"'{cur}'"))
                     break
                 if cur in seen:
-                    problems.append((node.line, f"symbol '{s.name}': depends_on forms a cycle"))
+                    problems.append((lines[s.name], f"symbol '{s.name}': depends_on forms a cycle"))
                     break
                 seen.add(cur)
                 cur = out[cur].depends_on
@@ -221,7 +224,7 @@ def check_entry(node: Located, table: str, path: str) -> tuple[Entry | None, lis
     if eid and (not ID_RE.match(eid) or len(eid) > 80):
         problems.append((f["id"].line, f"id {eid!r} must be lowercase letters, digits and "
                                        "single hyphens (at most 80 characters)"))
-        eid = re.sub(r"[^a-z0-9-]", "?", eid)[:80]
+        eid = re.sub(r"\s+", " ", eid)[:80]      # shown as written, on one line
     elif "id" in f and not eid:
         problems.append((f["id"].line, "id must be text"))
     if "name" in f and (not isinstance(f["name"].value, str) or not f["name"].value.strip()):

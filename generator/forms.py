@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
+import sympy
 
 from .evaluate import Env, evaluate_index, evaluate_matrix
 from .expr import Expr, MExpr, MT
@@ -45,6 +46,9 @@ def check_form(entry: Entry, cases: Sequence[Case], form: MExpr, layout: str) ->
         want = arrange(claim_value(case), entry.function_rank, v_ranks(entry), layout)
         if want is None:
             return FormCheck(False, float("inf"), "no matrix form in this layout")
+        note = _shape_problem(entry, layout, form, case.sizes, want.shape)
+        if note:        # refused before evaluating: a wrong shape, or an absurd size
+            return FormCheck(False, float("inf"), note)
         try:
             with np.errstate(all="ignore"):
                 got = evaluate_matrix(form, env)
@@ -58,6 +62,19 @@ def check_form(entry: Entry, cases: Sequence[Case], form: MExpr, layout: str) ->
         if not err <= FORM_TOLERANCE:
             return FormCheck(False, err)
     return FormCheck(True, worst)
+
+
+def _shape_problem(entry: Entry, layout: str, form: MExpr, sizes, want) -> str:
+    try:
+        shape = Target(entry, layout, dict(entry.index_dims)).shape(form)
+    except (ShapeError, NoForm, KeyError) as e:
+        return f"shape: {e}"
+    subs = {sympy.Symbol(k, positive=True, integer=True): v for k, v in sizes.items()}
+    got = tuple(int(sympy.sympify(x).subs(subs)) if not sympy.sympify(x).subs(subs).free_symbols
+                else -1 for x in shape)
+    if got != tuple(want):
+        return f"shape {got[0]}x{got[1]}, expected {want[0]}x{want[1]}"
+    return ""
 
 
 def check_of_hint(entry: Entry, cases: Sequence[Case], form: MExpr) -> FormCheck:

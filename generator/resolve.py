@@ -236,6 +236,11 @@ def assign_dims(e: Expr, ctx: Context, known: Mapping[str, str]) -> tuple[Expr, 
             union = seen.get(a, set()) | seen.get(b, set())
             seen[a], seen[b] = set(union), set(union)
     out: dict[str, str] = {}
+    if not ctx.problems:    # only where nothing else is wrong: it would repeat the cause
+        for i in sorted(all_indices(e)):
+            if not seen.get(i):
+                ctx.problem(f"cannot tell the dimension of index '{i}' (it must index a "
+                            "symbol)")
     for i, ds in sorted(seen.items()):
         if len(ds) > 1:
             ctx.problem(f"index '{i}' runs over different dimensions: {', '.join(sorted(ds))}")

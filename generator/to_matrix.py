@@ -43,15 +43,16 @@ class Target:
         return (d.indices[rows[0]] if rows else None, d.indices[cols[0]] if cols else None)
 
     def deriv_shape(self, name: str, by: str):
+        """The shape D(name, by) stands for in this layout (vec-ordered groups multiply)."""
         e = self.entry
-        d = Deriv(name, tuple(f"#{k}" for k in range(8)), by)
-        sym = e.symbols[name]
         bys = by.split(",") if by else [e.wrt[0].name]
-        shape = list(sym.shape) + [x for b in bys for x in e.symbols[b].shape]
-        d = Deriv(name, tuple(f"#{k}" for k in range(len(shape))), by)
-        r, c = self.deriv_place(d)
-        size = {f"#{k}": s for k, s in enumerate(shape)}
-        return (dim_size(size[r]) if r else ONE, dim_size(size[c]) if c else ONE)
+        dims = list(e.symbols[name].shape) + [x for b in bys for x in e.symbols[b].shape]
+        place = placement(e.symbols[name].rank, [e.symbols[b].rank for b in bys], self.layout)
+        if place is None:
+            raise NoForm("no arrangement for this derivative")
+        rows, cols = (sympy.Mul(*(dim_size(dims[k]) for k in group)) if group else ONE
+                      for group in place)
+        return rows, cols
 
     def shape(self, m: MExpr):
         return shape_of(m, self.entry.symbols, self.deriv_shape)

@@ -130,16 +130,12 @@ CASES = [
         [(X_LINE, X_LINE + "    u: {shape: [n], depends_on: x}\n    v: {shape: [n], depends_on: u}\n")],
         [(X_LINE, X_LINE + "    u: {shape: [n], depends_on: v}\n    v: {shape: [n], depends_on: u}\n")],
         [(9, "e1", "symbol 'u': depends_on forms a cycle"),
-         (10, "e1", "symbol 'v': depends_on forms a cycle")],
-        marks=pytest.mark.xfail(strict=True, reason="depends_on problems are reported at the line "
-                                "of the symbols block (the first symbol, A), not of the symbol")),
+         (10, "e1", "symbol 'v': depends_on forms a cycle")]),
     pytest.param(
         "depends-on-undeclared",
         [(X_LINE, X_LINE + "    u: {shape: [n], depends_on: x}\n")],
         [(X_LINE, X_LINE + "    u: {shape: [n], depends_on: z}\n")],
-        [(9, "e1", "symbol 'u' depends on undeclared 'z'")],
-        marks=pytest.mark.xfail(strict=True, reason="depends_on problems are reported at the line "
-                                "of the symbols block (the first symbol, A), not of the symbol")),
+        [(9, "e1", "symbol 'u' depends on undeclared 'z'")]),
     ("undeclared-symbol", [],
      [(OF_LINE, "  of: y[i] = B[i,j] * x[j]\n")],
      [(9, "e1", "of: undeclared symbol 'B'")]),

@@ -151,18 +151,12 @@ def test_exit_code_and_no_traceback(runs, name, code):
     assert r.code == code, r.text[-2000:]
 
 
-@pytest.mark.xfail(strict=True, reason="an index only in delta[j,j] has no dimension, yet the "
-                   "entry is accepted; verify then fails it at the numeric level with 'no sample "
-                   "in the domain' and derives 'dim()' (before 07:04 it crashed with KeyError '')")
 def test_index_without_a_dimension_is_an_input_error(runs):
     r = runs["verify delta-only"]
     assert "Traceback" not in r.text
     assert r.code == 2 and re.search(r"delta-only\.yaml:\d+: delta-trace: ", r.out)
 
 
-@pytest.mark.xfail(strict=True, reason="a claim eye(99999999) is evaluated without a size check: "
-                   "numpy MemoryError, reported as 'engine error ... this is a defect of the "
-                   "generator' (before 07:04 a traceback)")
 def test_huge_claim_is_refused_as_a_claim(runs):
     r = runs["verify huge-eye"]
     assert "Traceback" not in r.text and "defect of the generator" not in r.text
@@ -231,8 +225,6 @@ def test_no_file_after_refused_input(runs):
     assert not list(EXAMPLES.rglob("pwned*"))
 
 
-@pytest.mark.xfail(strict=True, reason="a missing path is reported twice: 'no such file or "
-                   "folder' and 'cannot read file: No such file or directory'")
 def test_missing_path_is_one_problem(runs):
     assert problem_lines(runs["verify missing"].out) == [
         "no-such-file.yaml:1: -: no such file or folder"]

@@ -104,8 +104,6 @@ def test_true_passes_false_does_not(loaded, source, id_):
     assert why                                                   # it says why
 
 
-@pytest.mark.xfail(strict=True, reason="exact_check never returns False: is_zero returns True or "
-                   "None, so a component that provably differs (A_01 - A_10) is 'undecided'")
 @pytest.mark.parametrize("id_", ["linear-map", "quadratic-form", "determinant"])
 def test_false_claim_is_refuted(loaded, id_):
     ok, _, _ = exact_check(loaded[id_][1])

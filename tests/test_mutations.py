@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from generator import cache
 from generator.catalogue import load_catalogue
 from generator.expr import Add, Comp, Deriv, Expr, MatEntry, MT, Mul, Num
 from generator.forms import FORM_TOLERANCE, check_form
@@ -114,7 +115,7 @@ def test_every_false_variant_is_refused(capsys):
     for entry in catalogue():
         run, cases = numeric_check(entry)
         assert run.passed, entry.id
-        result = verify_entry(entry)
+        result = cache.load(entry) or verify_entry(entry)
         for fn in (_mutate_entry(entry, cases, TOLERANCE[len(entry.wrt)]),
                    _mutate_forms(entry, result, cases)):
             k, e, s = fn

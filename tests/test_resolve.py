@@ -165,8 +165,6 @@ def test_leaf_checks(text, problem):
     assert problems == ([] if problem is None else [problem])
 
 
-@pytest.mark.xfail(strict=True, reason="an index that occurs only in delta[j,j] gets no dimension "
-                   "and no problem is reported (verify then derives 'dim()')")
 def test_index_only_in_a_delta_is_reported():
     tree, _, dims, problems = run("x[i] * x[i] * delta[j,j]")
     assert problems or dims.get("j")
