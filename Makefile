@@ -34,7 +34,7 @@ verify: $(STAMP)
 	$(VENV_PY) -m generator verify
 
 site: $(STAMP)
-	$(VENV_PY) -m generator verify && $(VENV)/bin/mkdocs build --strict -d site
+	$(VENV_PY) -m generator site && $(VENV)/bin/mkdocs build --strict -d site
 
 bench: $(STAMP)
 	@test -f bench/run.py || { echo "make bench: bench/run.py is missing; no benchmark to run" >&2; exit 1; }

@@ -1,0 +1,44 @@
+// Typesets every formula with the vendored KaTeX (assets/katex/), after each page load,
+// including the loads of Material's instant navigation (document$). Formulas are the
+// elements that pymdownx.arithmatex (generic mode) marks with the class "arithmatex".
+(function () {
+  "use strict";
+  var OPTIONS = {
+    delimiters: [
+      { left: "\\(", right: "\\)", display: false },
+      { left: "\\[", right: "\\]", display: true }
+    ],
+    throwOnError: false
+  };
+
+  function typeset(root) {
+    root.querySelectorAll(".arithmatex").forEach(function (el) {
+      renderMathInElement(el, OPTIONS);
+    });
+  }
+
+  // Search results are drawn from the page text, formulas included: typeset them too.
+  function watchSearch() {
+    var list = document.querySelector(".md-search-result__list");
+    if (!list || list.dataset.mcrTypeset) return;
+    list.dataset.mcrTypeset = "1";
+    new MutationObserver(function (records) {
+      records.forEach(function (record) {
+        record.addedNodes.forEach(function (node) {
+          if (node.nodeType === 1) renderMathInElement(node, OPTIONS);
+        });
+      });
+    }).observe(list, { childList: true, subtree: true });
+  }
+
+  function run() {
+    typeset(document);
+    watchSearch();
+  }
+
+  if (typeof document$ !== "undefined") {
+    document$.subscribe(run);
+  } else {
+    document.addEventListener("DOMContentLoaded", run);
+  }
+})();
