@@ -17,7 +17,8 @@ import sympy
 
 from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, MatEntry, MatScalar,
                    MSym, Mul, Num, Pow, Sum)
-from .treeops import Fresh, rename as rename_leaf
+from .shapes import ONE, shape_of, symbol_shape
+from .treeops import Fresh, neg, rename as rename_leaf
 
 _counter = itertools.count()
 
@@ -118,7 +119,6 @@ def t_is_atom(t: Term) -> bool:
 
 def build(e: Expr, symmetric: frozenset[str] = frozenset()) -> NF:
     """The expanded (not yet simplified) sum of terms of a resolved tree."""
-    from .derive import from_matrix_to_index  # shared conversion; import here avoids a cycle
     if isinstance(e, Num):
         return (Term(e.value),) if e.value != 0 else ()
     if isinstance(e, (Comp, Delta, Deriv, Differential, Dim)):
@@ -177,21 +177,14 @@ def _from_matrix(e, symmetric) -> NF:
         if isinstance(e, MatScalar):
             a = _unique()
             idx = from_matrix_to_index(e.arg, a, a, symbols, Fresh())
-            from .shapes import shape_of, symbol_shape
             n = str(shape_of(e.arg, symbols, lambda x, b: symbol_shape(symbols[x]))[0])
             return build(Sum(a, idx, n), symmetric)
-        from .shapes import ONE, shape_of, symbol_shape
         r, c = shape_of(e.arg, symbols, lambda x, b: symbol_shape(symbols[x]))
         idx = list(e.indices)
         rc = (idx[0], idx[1]) if len(idx) == 2 else ((None, idx[0]) if r == ONE else (idx[0], None))
-        return build(_unique_sums(from_matrix_to_index(e.arg, rc[0], rc[1], symbols, Fresh())),
-                     symmetric)
+        return build(from_matrix_to_index(e.arg, rc[0], rc[1], symbols, Fresh()), symmetric)
     except (DeriveError, KeyError, TypeError):
         return _indexed(e, symmetric)
-
-
-def _unique_sums(e: Expr) -> Expr:
-    return e
 
 
 # --- simplifying ----------------------------------------------------------------------------
@@ -398,7 +391,6 @@ def normal_form(e: Expr, free: tuple[str, ...] = (), symbols=None,
 
 
 def equal(a: Expr, b: Expr, free: tuple[str, ...], symbols, symmetric=frozenset()) -> bool:
-    from .treeops import neg
     return normal_form(Add((a, neg(b))), free, symbols, symmetric) == ()
 
 

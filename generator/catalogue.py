@@ -39,6 +39,14 @@ def check_file(path: Path, root: Located) -> tuple[list[Entry], list[Problem]]:
     return out, problems
 
 
+def _raw_ids(root: Located) -> list[tuple[int, str]]:
+    node = root.value.get("entries") if isinstance(root.value, dict) else None
+    items = node.value if node is not None and isinstance(node.value, list) else []
+    return [(item.line, item.value["id"].value) for item in items
+            if isinstance(item.value, dict) and "id" in item.value
+            and isinstance(item.value["id"].value, str)]
+
+
 def load_catalogue(paths: list[str]) -> tuple[list[Entry], list[Problem]]:
     """Checked entries from files and folders, and every problem found (ids unique across
     all files)."""
@@ -58,18 +66,12 @@ def load_catalogue(paths: list[str]) -> tuple[list[Entry], list[Problem]]:
         problems += found
         entries += got
         # duplicate ids are found from the raw ids so that invalid entries count too
-        for item in root.value.get("entries", Located([], 0)).value if isinstance(root.value, dict) and isinstance(root.value.get("entries", Located([], 0)).value, list) else []:
-            if not isinstance(item.value, dict) or "id" not in item.value:
-                continue
-            eid = item.value["id"].value
-            where = f"{path}:{item.line}"
-            if not isinstance(eid, str):
-                continue
+        for line, eid in _raw_ids(root):
             if eid in first:
-                problems.append(Problem(str(path), item.line, eid,
+                problems.append(Problem(str(path), line, eid,
                                         f"duplicate id (first at {first[eid]})"))
             else:
-                first[eid] = where
+                first[eid] = f"{path}:{line}"
     dup = {p.entry for p in problems if p.message.startswith("duplicate id")}
     entries = [e for e in entries if e.id not in dup]
     return entries, problems

@@ -81,8 +81,7 @@ class Realm:
             self.arrays[name] = self._symbols(name)
         for name in sorted(self.var_syms):
             self.arrays[name] = self.var_syms[name]
-        order = [n for n in _topo(e)]
-        for name in order:
+        for name in e.dependency_order():
             s = e.symbols[name]
             shape = self.shape(name)
             inputs = list(sympy.flatten(self.arrays[s.depends_on])) if self.arrays[s.depends_on].shape else [self.arrays[s.depends_on][()]]
@@ -138,14 +137,6 @@ def _array(comps: dict, shape: tuple[int, ...]) -> sympy.Array:
     return sympy.Array([comps[idx] for idx in itertools.product(*(range(n) for n in shape))], shape)
 
 
-def _topo(entry: Entry) -> list[str]:
-    deps = {n: s.depends_on for n, s in entry.symbols.items() if s.depends_on}
-    out: list[str] = []
-    while len(out) < len(deps):
-        for n, w in sorted(deps.items()):
-            if n not in out and (w not in deps or w in out):
-                out.append(n)
-    return out
 
 
 class Evaluator:

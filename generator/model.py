@@ -101,5 +101,15 @@ class Entry:
     def variable(self) -> Symbol:
         return self.symbols[self.wrt[0].name]
 
+    def dependency_order(self) -> list[str]:
+        """Dependent symbols, each after the symbol it depends on."""
+        deps = {n: s.depends_on for n, s in self.symbols.items() if s.depends_on}
+        out: list[str] = []
+        while len(out) < len(deps):
+            for n, w in sorted(deps.items()):
+                if n not in out and (w not in deps or w in out):
+                    out.append(n)
+        return out
+
     def functions(self) -> frozenset[str]:
         return frozenset(n for n, s in self.symbols.items() if s.function)

@@ -70,7 +70,6 @@ def derive_entry(entry: Entry):
 
 def verify_entry(entry: Entry, limit: float = 0, exact_always: bool = EXACT_ALWAYS) -> Result:
     """The entry's full record; if `limit` seconds run out, a failure naming the level."""
-    from .numeric import NumericRun
     from .run import OutOfTime, time_limit
     stage = ["general"]
     try:
