@@ -193,6 +193,8 @@ def test_the_layout_switch_works_and_is_remembered(built, base_url, page):
     entry_id = link.get_attribute("id")
     link.click()
     page.wait_for_url(f"**/entries/{entry_id}/")
+    # the URL changes before the content is swapped: wait for the entry page itself
+    page.locator("#verification").wait_for(state="attached", timeout=15000)
     page.wait_for_function(TYPESET, timeout=15000)
     assert page.evaluate("window.mcrMarker") == 1, "not an instant navigation"
     assert page.evaluate(COLUMNS) == {"numerator": False, "denominator": True, "mixed": False}
@@ -218,9 +220,12 @@ def test_a_row_links_to_its_entry_page(built, base_url, page):
     assert row.locator(".mcr-verified").count() == 1
     anchor.click()
     page.wait_for_url(f"**/entries/{first['id']}/")
+    # instant navigation changes the URL before it swaps the content: wait for the new page
+    name = " ".join(first["name"].split())
+    page.locator(".md-content h1", has_text=name).wait_for(timeout=15000)
     page.wait_for_function(TYPESET, timeout=15000)
     heading = page.locator(".md-content h1").inner_text().replace("¶", "").strip()
-    assert heading == " ".join(first["name"].split())
+    assert heading == name
     assert page.locator("#verification").count() == 1
     assert page.locator("#cite").count() == 1
     # copy buttons (Material's content.code.copy) on the LaTeX and citation blocks
