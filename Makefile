@@ -8,7 +8,7 @@ VENV_PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHECK_EXAMPLES := ../shared/tools/check-examples
 
-.PHONY: venv .venv test verify site bench clean distclean
+.PHONY: venv .venv test check verify site linkcheck bench clean distclean
 
 venv .venv: $(STAMP)
 
@@ -27,14 +27,22 @@ test: $(STAMP)
 	else \
 	  echo "$(CHECK_EXAMPLES) not found: shared examples not checked"; \
 	fi
-	$(VENV_PY) -m generator verify
+	$(VENV_PY) -m generator check
 	$(VENV_PY) -m pytest -q
+
+check: $(STAMP)
+	$(VENV_PY) -m generator check
 
 verify: $(STAMP)
 	$(VENV_PY) -m generator verify
 
 site: $(STAMP)
-	$(VENV_PY) -m generator site && $(VENV)/bin/mkdocs build --strict -d site
+	$(VENV_PY) -m generator site && NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict -d site
+
+# Every link and asset of the built site resolves, offline (run after `make site`).
+linkcheck: $(STAMP)
+	@test -f site/index.html || { echo "make linkcheck: build the site first (make site)" >&2; exit 1; }
+	$(VENV)/bin/linkchecker --no-status -f .ci/linkcheckerrc site/index.html
 
 bench: $(STAMP)
 	@test -f bench/run.py || { echo "make bench: bench/run.py is missing; no benchmark to run" >&2; exit 1; }

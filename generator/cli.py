@@ -8,12 +8,12 @@ import re
 import sys
 
 from . import VERSION
-from .catalogue import load_catalogue
-from .load import Problem
-from .model import ASSUMPTIONS
+
+# Imports are inside the commands: `check` on an unchanged catalogue must not pay for SymPy.
 
 
 def _load(paths: list[str]):
+    from .catalogue import load_catalogue
     entries, problems = load_catalogue(paths or ["identities"])
     for p in problems:
         print(p)
@@ -28,6 +28,7 @@ def _verify_all(entries, args=None):
 
 
 def cmd_verify(args) -> int:
+    from .load import Problem
     entries, problems = _load(args.paths)
     if problems:
         print(f"0 verified, 0 failed; {len(problems)} input problem"
@@ -45,7 +46,9 @@ def cmd_verify(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from .catalogue import load_catalogue
     from .export import catalogue_json
+    from .load import Problem
     entries, problems = load_catalogue(args.paths or ["identities"])
     for p in problems:
         print(p, file=sys.stderr)
@@ -63,6 +66,7 @@ def cmd_export(args) -> int:
 
 def parse_symbols(spec: str) -> dict:
     """'A: m,n symmetric; u: p depends_on=x; f: function; t:' as YAML-like symbol options."""
+    from .model import ASSUMPTIONS
     out: dict = {}
     for part in filter(None, (p.strip() for p in spec.split(";"))):
         name, _, rest = part.partition(":")
@@ -96,6 +100,55 @@ def cmd_site(args) -> int:
                       verify=lambda entries: _verify_all(entries, args))
 
 
+def cmd_check(args) -> int:
+    from pathlib import Path
+    from .check import run_check
+    return run_check(args.paths or ["identities"], Path(args.docs), jobs=args.jobs,
+                     limit=args.time_limit or 0, use_cache=not args.no_cache)
+
+
+def cmd_lock(args) -> int:
+    from pathlib import Path
+    from .revisions import (LOCK, REMOVED, lock_problems, lock_text, new_lock, published,
+                            read_lock, read_removed)
+    from .site.atomic import write_file
+    entries, problems = _load(args.paths)
+    removed, more = read_removed(REMOVED)
+    for p in more:
+        print(p)
+    if problems or more:
+        return 2
+    try:
+        old = read_lock(LOCK)
+    except ValueError as e:
+        print(e)
+        return 2
+    now = published(entries)
+    broken = lock_problems(now, old, removed)
+    for p in broken:
+        print(p)
+    if broken:
+        print(f"{LOCK} not written: {len(broken)} published id"
+              f"{'s' if len(broken) != 1 else ''} broken")
+        return 1
+    lock = new_lock(now, old, removed)
+    text = lock_text(lock)
+    if old is not None and lock_text(old) == text:
+        print(f"{LOCK} up to date ({len(lock.ids)} ids, {len(lock.removed)} removed, "
+              f"{lock.date})")
+        return 0
+    write_file(Path(LOCK), text)
+    print(f"wrote {LOCK}: {len(lock.ids)} ids, {len(lock.removed)} removed, {lock.date}")
+    return 0
+
+
+def _run_options(p) -> None:
+    p.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: all cores)")
+    p.add_argument("--time-limit", type=float, default=None,
+                   help="seconds per entry (default 120, or $MCR_TIME_LIMIT)")
+    p.add_argument("--no-cache", action="store_true", help="verify every entry afresh")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m generator",
                                  description="The verified reference of matrix calculus.")
@@ -127,6 +180,15 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--time-limit", type=float, default=None, help="seconds per entry")
     s.add_argument("--no-cache", action="store_true", help="verify every entry afresh")
     s.set_defaults(fn=cmd_site)
+    c = sub.add_parser("check", help="verify, and fail if regenerating would change a generated "
+                                     "file or a published id lost its meaning")
+    c.add_argument("--docs", default="docs", help="the MkDocs docs folder (default: docs)")
+    c.add_argument("paths", nargs="*")
+    _run_options(c)
+    c.set_defaults(fn=cmd_check)
+    lk = sub.add_parser("lock", help="record the published ids and their statements in ids.lock")
+    lk.add_argument("paths", nargs="*")
+    lk.set_defaults(fn=cmd_lock)
     args = ap.parse_args(argv)
     try:
         return args.fn(args)

@@ -9,8 +9,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
+import time
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterator, TextIO
 
 from .model import Entry
 
@@ -42,7 +44,37 @@ def time_limit(seconds: float) -> Iterator[None]:
 def _one(args):
     entry, limit = args
     from .verify import verify_entry
-    return verify_entry(entry, limit)
+    start = time.perf_counter()
+    result = verify_entry(entry, limit)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+class Progress:
+    """A progress bar on a terminal (entries done, the slowest so far); silent otherwise."""
+
+    def __init__(self, total: int, stream: TextIO | None = None):
+        stream = stream or sys.stderr
+        self.bar = None
+        self.slowest: list[tuple[float, str]] = []
+        if total and stream.isatty() and os.environ.get("TERM") != "dumb":
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, unit="entry", file=stream, leave=False,
+                            dynamic_ncols=True, desc="verifying")
+
+    def done(self, result) -> None:
+        if self.bar is None:
+            return
+        self.slowest = sorted(self.slowest + [(result.seconds, result.entry.id)],
+                              reverse=True)[:3]
+        self.bar.set_postfix_str("slowest: " + ", ".join(f"{i} {t:.1f}s"
+                                                          for t, i in self.slowest),
+                                 refresh=False)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def verify_all(entries: list[Entry], jobs: int = 0, limit: float = TIME_LIMIT,
@@ -60,10 +92,13 @@ def verify_all(entries: list[Entry], jobs: int = 0, limit: float = TIME_LIMIT,
         ctx = multiprocessing.get_context("fork")
         pool = ctx.Pool(min(jobs, len(work)))
         fresh = pool.imap(_one, work, chunksize=1)
+    progress = Progress(len(work))
     for k, r in zip(todo, fresh):
         results[k] = r
+        progress.done(r)
         if use_cache and not any("time limit" in f for f in r.failures):
             cache.store(r)
+    progress.close()
     if jobs != 1 and len(work) >= 2:
         pool.close()
         pool.join()

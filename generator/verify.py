@@ -54,6 +54,7 @@ class Result:
     claims: list[tuple[Claim, FormCheck]] = field(default_factory=list)
     of_hint: FormCheck | None = None
     failures: list[str] = field(default_factory=list)
+    seconds: float = 0.0           # wall time of this entry's verification
 
     @property
     def passed(self) -> bool:

@@ -3,6 +3,7 @@ docs/ in one step. Exit 0 when written, 1 when a claim fails, 2 for input errors
 is written unless every entry verifies."""
 from __future__ import annotations
 
+import datetime
 import sys
 from pathlib import Path
 from typing import Callable, Sequence, TextIO
@@ -14,10 +15,12 @@ from ..catalogue import load_catalogue
 from ..export import catalogue_json
 from ..load import Problem
 from ..model import Entry
+from ..revisions import LOCK, REMOVED, Lock, Removal, read_lock, read_removed
 from ..run import verify_all
 from ..verify import Result
 from .atomic import write_tree
 from .cite import SiteInfo, build_date
+from .coverage import load_coverage
 from .diagrams import all_diagrams
 from .downloads import download_files
 from .entry_view import Table, entry_view
@@ -34,7 +37,9 @@ class _AnyTagLoader(yaml.SafeLoader):
 _AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def site_info(config: Path) -> SiteInfo:
+def site_info(config: Path, lock: "Lock | None" = None) -> SiteInfo:
+    """The site's name, address and the catalogue's version and date (the date of the last
+    change to the published ids, from ids.lock; SOURCE_DATE_EPOCH's where there is no lock)."""
     data = {}
     if config.is_file():
         data = yaml.load(config.read_text(encoding="utf-8"), Loader=_AnyTagLoader) or {}
@@ -42,7 +47,8 @@ def site_info(config: Path) -> SiteInfo:
     return SiteInfo(name=str(data.get("site_name") or "Matrix calculus, verified"),
                     url=url if url.endswith("/") else url + "/",
                     directory_urls=bool(data.get("use_directory_urls", True)),
-                    version=VERSION, date=build_date())
+                    version=VERSION,
+                    date=datetime.date.fromisoformat(lock.date) if lock else build_date())
 
 
 def table_titles(results: Sequence[Result]) -> dict[str, str]:
@@ -58,8 +64,8 @@ def table_titles(results: Sequence[Result]) -> dict[str, str]:
     return titles
 
 
-def generate(results: Sequence[Result], site: SiteInfo,
-             refs: dict[str, Reference]) -> dict[str, str]:
+def generate(results: Sequence[Result], site: SiteInfo, refs: dict[str, Reference],
+             lock: Lock | None = None, removed: Sequence[Removal] = ()) -> dict[str, str]:
     """Every generated file under docs/, by relative path."""
     catalogue = catalogue_json(list(results), VERSION)
     data = {d["id"]: d for d in catalogue["entries"]}
@@ -71,7 +77,7 @@ def generate(results: Sequence[Result], site: SiteInfo,
         t = tables.setdefault(e.table, Table(e.table, title, e.path, []))
         t.entries.append(entry_view(r, data[e.id], t.title))
     ordered = [tables[k] for k in sorted(tables)]
-    files = Pages(site, ordered, refs).files()
+    files = Pages(site, ordered, refs, removed, load_coverage(results)).files()
     note = banner(site.version, CATALOGUE)
     for name, text in download_files(catalogue, ordered, site, note).items():
         files[f"downloads/{name}"] = text
@@ -90,6 +96,13 @@ def build_site(paths: Sequence[str], docs: Path, config: Path | None = None,
         print(f"references: {e}", file=err)
         return 2
     entries, problems = load_catalogue(list(paths))
+    removed, more = read_removed(docs.parent / REMOVED)
+    problems += more
+    try:
+        lock = read_lock(docs.parent / LOCK)
+    except ValueError as e:
+        print(e, file=err)
+        return 2
     for p in problems:
         print(p, file=err)
     if problems:
@@ -105,7 +118,8 @@ def build_site(paths: Sequence[str], docs: Path, config: Path | None = None,
         print(f"{sum(not r.passed for r in results)} of {len(results)} entries failed; "
               "nothing written", file=err)
         return 1
-    files = generate(results, site_info(config or docs.parent / "mkdocs.yml"), refs)
+    files = generate(results, site_info(config or docs.parent / "mkdocs.yml", lock), refs,
+                     lock, removed)
     write_tree(docs, files)
     print(f"{len(results)} verified; wrote {len(files)} files to {docs}", file=out)
     return 0

@@ -10,6 +10,7 @@ from ..expr import Call, Comp, MatScalar
 from ..latex import index_latex
 from ..latex_matrix import SUP, matrix_latex, matrix_tex, name_tex, paren
 from ..model import LAYOUTS, Entry
+from ..revisions import Revision, revisions_of
 from ..treeops import all_indices, walk
 from ..verify import Result
 from .arrangement import Arrangement, entry_arrangements, symbol_shape_text
@@ -67,6 +68,7 @@ class EntryView:
     inner_derivative: bool
     claims: list[ClaimView]
     sources: list[dict[str, Any]] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)
 
     @property
     def verification(self) -> dict[str, Any]:
@@ -187,4 +189,5 @@ def entry_view(r: Result, data: dict[str, Any], table_title: str) -> EntryView:
         derivation=steps(e, info, function, r.derived_text, data["derivative_latex"],
                          v["general"]["status"], v["exact"]["status"]),
         inner_derivative=has_inner_derivative(e), claims=_claims(r, info, data),
-        sources=[{**s, "where": _where(s)} for s in data["sources"]])
+        sources=[{**s, "where": _where(s)} for s in data["sources"]],
+        revisions=list(revisions_of(e.raw)))

@@ -11,7 +11,9 @@ from markupsafe import Markup
 
 from ..model import LAYOUTS
 from . import escape
+from ..revisions import Removal
 from .cite import SiteInfo, bibtex, plain
+from .coverage import Coverage
 from .diagrams import KINDS
 from .downloads import BIB_NAME, JSON_NAME, tex_name
 from .entry_view import Table
@@ -46,8 +48,10 @@ def environment() -> jinja2.Environment:
 class Pages:
     """Renders every generated page; `files()` maps paths under docs/ to their text."""
 
-    def __init__(self, site: SiteInfo, tables: Sequence[Table], refs: dict[str, Reference]):
+    def __init__(self, site: SiteInfo, tables: Sequence[Table], refs: dict[str, Reference],
+                 removed: Sequence[Removal] = (), coverage: Coverage | None = None):
         self.site, self.tables, self.refs = site, list(tables), refs
+        self.removed, self.coverage = sorted(removed, key=lambda r: r.id), coverage
         self.env = environment()
         self.env.globals.update(site=site, ref=lambda r: describe(r, refs))
         self.views = sorted((v for t in self.tables for v in t.entries), key=lambda v: v.id)
@@ -58,13 +62,18 @@ class Pages:
 
     def files(self) -> dict[str, str]:
         out = {"tables/index.md": self._page("tables-index.md.j2", tables=self.tables),
-               "entries/index.md": self._page("entries-index.md.j2", views=self.views),
+               "entries/index.md": self._page("entries-index.md.j2", views=self.views,
+                                              removed=self.removed),
                "layouts.md": self.layouts_page(),
                "errata.md": self._page("errata.md.j2", errata=self.errata()),
                "downloads/index.md": self._page(
                    "downloads.md.j2", json_name=JSON_NAME, bib_name=BIB_NAME,
                    tex_names={layout: tex_name(layout) for layout in LAYOUTS},
                    count=len(self.views), tables=self.tables)}
+        if self.coverage is not None:
+            out["coverage.md"] = self._page("coverage.md.j2", c=self.coverage)
+        for r in self.removed:
+            out[f"entries/{r.id}.md"] = self._page("tombstone.md.j2", "removed.yaml", r=r)
         for t in self.tables:
             out[f"tables/{t.table}.md"] = self._page("table.md.j2", t.path, t=t)
         for v in self.views:

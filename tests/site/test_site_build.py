@@ -71,8 +71,9 @@ def test_two_runs_are_byte_identical(tmp_path, catalogue_dir, results, built, mo
     docs = project(tmp_path)
     assert run(catalogue_dir, docs, results) == 0
     assert tree(docs) == tree(built)
+    # no build date: only the Matrix Cookbook's version date (2012-11-15) may appear
     assert not re.search(r"\b20\d\d-\d\d-\d\d\b", "".join(
-        p.read_text() for p in docs.rglob("*.md")))
+        p.read_text() for p in docs.rglob("*.md")).replace("2012-11-15", ""))
 
 
 def test_source_date_epoch_dates_the_citations(tmp_path, catalogue_dir, results, monkeypatch):
