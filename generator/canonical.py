@@ -16,7 +16,7 @@ from typing import Iterable, Mapping
 import sympy
 
 from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, MatEntry, MatScalar,
-                   MSym, Mul, Num, Pow, Sum)
+                   MBin, MNeg, MSym, Mul, Num, Pow, Sum)
 from .shapes import ONE, shape_of, symbol_shape
 from .treeops import Fresh, neg, rename as rename_leaf
 
@@ -182,7 +182,10 @@ def _from_matrix(e, symmetric) -> NF:
         r, c = shape_of(e.arg, symbols, lambda x, b: symbol_shape(symbols[x]))
         idx = list(e.indices)
         rc = (idx[0], idx[1]) if len(idx) == 2 else ((None, idx[0]) if r == ONE else (idx[0], None))
-        return build(from_matrix_to_index(e.arg, rc[0], rc[1], symbols, Fresh()), symmetric)
+        out = from_matrix_to_index(e.arg, rc[0], rc[1], symbols, Fresh())
+        if out == e:       # an indexed leaf of its own (a Kronecker product): an atom
+            return _indexed(e, symmetric)
+        return build(out, symmetric)
     except (DeriveError, KeyError, TypeError):
         return _indexed(e, symmetric)
 
@@ -299,8 +302,66 @@ def simplify_terms(nf: Iterable[Term], order: Mapping[str, int] = {}) -> NF:
         if isinstance(r, _Expand):
             todo.extend(_times((r.rest,), _power(r.nf, r.power)))
         elif r is not None:
-            out.append(r)
+            out.append(_commute(r))
     return tuple(out)
+
+
+# --- matrix functions of s A commute with A ---------------------------------------------------
+
+_COMMUTING = ("expm", "sinm", "cosm", "logm", "inv")
+
+
+def _scaled(m, name: str) -> bool:
+    """m is s A for the symbol A = `name` and a scalar s (or A itself, or -A, A / s)."""
+    if isinstance(m, MSym):
+        return m.name == name
+    if isinstance(m, MNeg):
+        return _scaled(m.arg, name)
+    if isinstance(m, MBin) and m.op in ("*", "/"):
+        pairs = ((m.left, m.right),) if m.op == "/" else ((m.left, m.right), (m.right, m.left))
+        return any(_scaled(a, name) and _is_scalar(b) for a, b in pairs)
+    return False
+
+
+def _is_scalar(m) -> bool:
+    symbols = _SYMBOLS.get("current")
+    if symbols is None:
+        return False
+    try:
+        return shape_of(m, symbols, lambda x, b: symbol_shape(symbols[x])) == (ONE, ONE)
+    except (ValueError, KeyError):
+        return False
+
+
+def _commute(t: Term) -> Term:
+    """A g(s A) = g(s A) A for g a power series or the inverse: a product A[x,d] g(sA)[d,y]
+    over a dummy d found nowhere else is written g(sA)[x,d] A[d,y], so that both orders have
+    one canonical form. Each rewrite moves an A to the right of a g: it stops."""
+    dummies = {d for d, _ in t.dummies}
+    for _ in range(64):
+        factors = list(t.factors)
+        for n, (a, e) in enumerate(factors):
+            if e != 1 or not isinstance(a, Comp) or len(a.indices) != 2:
+                continue
+            x, d = a.indices
+            if d not in dummies or x == d:
+                continue
+            match = [m for m, (b, f) in enumerate(factors)
+                     if f == 1 and isinstance(b, MatEntry) and b.func in _COMMUTING
+                     and len(b.indices) == 2 and b.indices[0] == d and b.indices[1] != d
+                     and _scaled(b.arg, a.name)]
+            others = [c for k, (c, _) in enumerate(factors) if k != n and d in _atom_indices(c)]
+            if len(match) != 1 or len(others) != 1:
+                continue
+            m = match[0]
+            b = factors[m][0]
+            factors[n] = (MatEntry(b.func, b.arg, (x, d)), sympy.Integer(1))
+            factors[m] = (Comp(a.name, (d, b.indices[1])), sympy.Integer(1))
+            t = Term(t.coeff, t.dummies, tuple(factors))
+            break
+        else:
+            return t
+    return t
 
 
 # --- canonical keys ---------------------------------------------------------------------------

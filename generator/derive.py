@@ -2,8 +2,11 @@
 
 Works on resolved trees (explicit Sum nodes). Rules: ∂X_ij/∂X_kl = δ_ik δ_jl; Leibniz for
 products; the chain rule through elementwise and abstract functions, through dependent
-symbols (D(u)) and through the matrix functions det, tr, inv and adj. expm, logm and pinv
-have no index-form rule here: the derivation says so (DeriveError) instead of guessing.
+symbols (D(u)) and through the matrix functions det, tr, inv and adj. The power-series
+functions expm, sinm, cosm and logm are differentiated where the chain rule of a scalar power
+series holds: inside a trace, d tr g(M) = tr(g'(M) dM) for any M, and for M = s A with A
+constant, where M commutes with dM, d g(M) = g'(M) dM. Elsewhere (and for pinv) there is no
+index-form rule here: the derivation says so (DeriveError) instead of guessing.
 """
 from __future__ import annotations
 
@@ -12,8 +15,9 @@ from typing import Mapping
 
 import sympy
 
-from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, MatEntry, MatScalar,
-                   MBin, MCall, MD, MExpr, MNeg, MNum, MSym, MT, Mul, Num, Pow, Sum)
+from .expr import (MATRIX_VALUED, Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr,
+                   MatEntry, MatScalar, MBin, MCall, MD, MExpr, MNeg, MNum, MSym, MT, Mul, Num,
+                   Pow, Sum)
 from .model import Symbol, Variable
 from .shapes import ONE, shape_of, symbol_shape
 from .treeops import (ONE as N1, ZERO, Fresh, add, all_indices, mul, neg, rename, sums)
@@ -21,6 +25,11 @@ from .treeops import (ONE as N1, ZERO, Fresh, add, all_indices, mul, neg, rename
 
 class DeriveError(Exception):
     """The derivation cannot be done in index notation (out of reach, or not expressible)."""
+
+
+# g -> (g', sign): the derivative of each power-series matrix function, as a matrix function
+SERIES_DERIVATIVE = {"expm": ("expm", 1), "sinm": ("cosm", 1), "cosm": ("sinm", -1),
+                     "logm": ("inv", 1)}
 
 
 def _dimname(s: sympy.Expr) -> str | None:
@@ -64,8 +73,10 @@ def from_matrix_to_index(m: MExpr, row: str | None, col: str | None, symbols: Ma
             f, args = e.func, e.args
             if f in ("det", "tr"):
                 return MatScalar(f, args[0])
-            if f in ("inv", "adj", "expm", "logm", "pinv"):
+            if f in MATRIX_VALUED:
                 return MatEntry(f, args[0], tuple(i for i in (r, c) if i is not None))
+            if f == "kron":
+                return kron(args[0], args[1], r, c)
             if f == "eye":
                 return Delta(r, c)
             if f == "ones":
@@ -78,6 +89,30 @@ def from_matrix_to_index(m: MExpr, row: str | None, col: str | None, symbols: Ma
             if len(args) == 1:
                 return Call(f, go(args[0], r, c), e.order)
         raise DeriveError(f"'{_name(e)}' has no index form here")
+
+    def kron(a: MExpr, b: MExpr, r: str | None, c: str | None) -> Expr:
+        """kron is bilinear: sums, negations and scalar factors of either argument come out;
+        what is left, kron(A, B), is an indexed leaf (its entry (r, c) is A[r div p, c div q]
+        B[r mod p, c mod q] for a p x q B: a compound index the index notation does not split)."""
+        for left in (True, False):
+            x, y = (a, b) if left else (b, a)
+
+            def k(z: MExpr) -> MExpr:
+                return MCall("kron", (z, y) if left else (y, z))
+            if isinstance(x, MNeg):
+                return neg(go(k(x.arg), r, c))
+            if isinstance(x, MBin) and x.op in ("+", "-"):
+                return go(MBin(x.op, k(x.left), k(x.right)), r, c)
+            if shp(x) == (ONE, ONE):               # kron(s, B) = kron(B, s) = s B
+                return go(MBin("*", x, y), r, c)
+            if isinstance(x, MBin) and x.op in ("*", "/"):
+                if shp(x.right) == (ONE, ONE):
+                    s = go(x.right, None, None)
+                    s = Pow(s, Num(sympy.Integer(-1))) if x.op == "/" else s
+                    return Mul((s, go(k(x.left), r, c)))
+                if x.op == "*" and shp(x.left) == (ONE, ONE):
+                    return Mul((go(x.left, None, None), go(k(x.right), r, c)))
+        return MatEntry("", MCall("kron", (a, b)), tuple(i for i in (r, c) if i is not None))
     return go(m, row, col)
 
 
@@ -195,11 +230,15 @@ class Deriver:
 
     def matrix(self, e: MatScalar | MatEntry) -> Expr:
         m = e.arg
-        if e.func == "tr" and isinstance(m, MCall) and m.func == "expm":
-            return self.trace_of_expm(m.args[0])
-        if e.func == "expm" and isinstance(e, MatEntry) and self.commutes(m):
-            return self.expm_commuting(e)
-        if e.func in ("expm", "logm", "pinv"):
+        if self.constant(m):        # nothing in the argument varies (any function of it)
+            return ZERO
+        if e.func == "" and isinstance(m, MCall) and m.func == "kron":
+            return self.kron_entry(e)
+        if e.func == "tr" and isinstance(m, MCall) and m.func in SERIES_DERIVATIVE:
+            return self.trace_of_series(m.func, m.args[0])
+        if e.func in SERIES_DERIVATIVE and isinstance(e, MatEntry) and self.commutes(m):
+            return self.series_commuting(e)
+        if e.func in SERIES_DERIVATIVE or e.func == "pinv":
             raise DeriveError(f"{e.func} has no index-form derivative rule here; out of reach")
         if e.func == "" and isinstance(e, MatEntry):
             idx = list(e.indices) + [None] * (2 - len(e.indices))
@@ -250,20 +289,92 @@ class Deriver:
                 return True
         return False
 
-    def trace_of_expm(self, m: MExpr) -> Expr:
-        """d tr(e^M) = tr(e^M dM), for any M (the trace makes the order irrelevant)."""
+    def kron_entry(self, e: MatEntry) -> Expr:
+        """An entry of kron(A, B), by the product rule at the matrix level: d kron(A, B) =
+        kron(dA, B) + kron(A, dB). For a scalar variable only, where dU is D(U), of U's shape;
+        by a vector or matrix variable the entries would need compound indices."""
+        if self.symbols[self.var.name].rank:
+            raise DeriveError("kron has no index-form derivative by a vector or matrix variable "
+                              "(its entries need compound indices); out of reach")
+        dm = self.matrix_derivative(e.arg)
+        if dm is None:
+            return ZERO
+        r, _ = self._shape(e.arg)
+        idx = list(e.indices) + [None] * (2 - len(e.indices))
+        if len(e.indices) == 1 and r == ONE:
+            idx = [None, e.indices[0]]
+        return from_matrix_to_index(dm, idx[0], idx[1], self.symbols, self.fresh)
+
+    def matrix_derivative(self, m: MExpr) -> MExpr | None:
+        """dM/dx of a matrix expression for a scalar variable x, in matrix notation (None for
+        zero): linear operations, products and kron; D(U) for a symbol U that depends on x."""
+        if self.constant(m):
+            return None
+        if isinstance(m, MSym):
+            if m.name == self.var.name:
+                return MNum(sympy.Integer(1))
+            if self.symbols[m.name].depends_on == self.var.name:
+                return MD(m.name)
+            raise DeriveError(f"'{m.name}' depends on the variable through another symbol; "
+                              "inside a Kronecker product that is out of reach")
+        if isinstance(m, MNeg):
+            d = self.matrix_derivative(m.arg)
+            return None if d is None else MNeg(d)
+        if isinstance(m, MT):
+            d = self.matrix_derivative(m.arg)
+            return None if d is None else MT(d)
+        if isinstance(m, MBin) and m.op in ("+", "-"):
+            da, db = self.matrix_derivative(m.left), self.matrix_derivative(m.right)
+            if db is None:
+                return da
+            db = db if m.op == "+" else MNeg(db)
+            return db if da is None else MBin("+", da, db)
+        if isinstance(m, MBin) and m.op in ("@", "*"):
+            return self._product_rule(m.left, m.right, lambda a, b: MBin(m.op, a, b))
+        if isinstance(m, MBin) and m.op == "/" and self.constant(m.right):
+            d = self.matrix_derivative(m.left)
+            return None if d is None else MBin("/", d, m.right)
+        if isinstance(m, MCall) and m.func == "kron":
+            return self._product_rule(m.args[0], m.args[1], lambda a, b: MCall("kron", (a, b)))
+        if isinstance(m, MCall) and m.func in ("vec", "tr", "diag") and len(m.args) == 1:
+            d = self.matrix_derivative(m.args[0])
+            return None if d is None else MCall(m.func, (d,))
+        raise DeriveError(f"'{_name(m)}' inside a Kronecker product has no derivative rule "
+                          "here; out of reach")
+
+    def _product_rule(self, a: MExpr, b: MExpr, join) -> MExpr | None:
+        da, db = self.matrix_derivative(a), self.matrix_derivative(b)
+        one = MNum(sympy.Integer(1))
+        terms = []
+        if da is not None:
+            terms.append(b if da == one and self._shape(a) == (ONE, ONE) else join(da, b))
+        if db is not None:
+            terms.append(a if db == one and self._shape(b) == (ONE, ONE) else join(a, db))
+        if not terms:
+            return None
+        return terms[0] if len(terms) == 1 else MBin("+", terms[0], terms[1])
+
+    def trace_of_series(self, func: str, m: MExpr) -> Expr:
+        """d tr g(M) = tr(g'(M) dM), for any M (the trace makes the order irrelevant): e^M,
+        cos M, -sin M, M^-1 for g = expm, sinm, cosm, logm."""
+        g1, sign = SERIES_DERIVATIVE[func]
         n = str(self._shape(m)[0])
         a, b = self.fresh(), self.fresh()
         dm = self(from_matrix_to_index(m, a, b, self.symbols, self.fresh))
-        return sums([(a, n), (b, n)], mul(MatEntry("expm", m, (b, a)), dm))
+        out = sums([(a, n), (b, n)], mul(MatEntry(g1, m, (b, a)), dm))
+        return out if sign > 0 else neg(out)
 
-    def expm_commuting(self, e: MatEntry) -> Expr:
-        """d e^M = e^M dM when M commutes with dM (M = s A, A constant)."""
+    def series_commuting(self, e: MatEntry) -> Expr:
+        """d g(M) = g'(M) dM when M commutes with dM (M = s A, A constant)."""
+        if len(e.indices) != 2:
+            raise DeriveError(f"{e.func}(...) needs two indices here")
+        g1, sign = SERIES_DERIVATIVE[e.func]
         n = str(self._shape(e.arg)[0])
         i, j = e.indices
         a = self.fresh()
         dm = self(from_matrix_to_index(e.arg, a, j, self.symbols, self.fresh))
-        return sums([(a, n)], mul(MatEntry("expm", e.arg, (i, a)), dm))
+        out = sums([(a, n)], mul(MatEntry(g1, e.arg, (i, a)), dm))
+        return out if sign > 0 else neg(out)
 
 
 def differentiate(e: Expr, var: Variable, symbols: Mapping[str, Symbol]) -> Expr:

@@ -307,7 +307,7 @@ def _mcall(e: MCall, env: Env) -> np.ndarray:
         if x.shape[0] == x.shape[1]:
             return np.diag(x).reshape(-1, 1).copy()
         raise ValueError(f"diag() of a {_show(x)} matrix")
-    if f in ("det", "tr", "inv", "adj", "expm", "logm", "pinv"):
+    if f in ("det", "tr", "inv", "adj", "expm", "logm", "sinm", "cosm", "pinv"):
         return _matrix_function(f, x)
     return _apply(f, e.order, x, env)
 
@@ -340,6 +340,10 @@ def _matrix_function(func: str, m: np.ndarray) -> np.ndarray:
         return expm(m)
     if func == "logm":
         return logm(m)
+    if func == "sinm":
+        return sinm(m)
+    if func == "cosm":
+        return cosm(m)
     raise ValueError(f"unknown matrix function '{func}'")
 
 
@@ -352,8 +356,10 @@ def commutation(m: int, n: int) -> np.ndarray:
 
 
 def expm(a: np.ndarray) -> np.ndarray:
-    """exp(A) by scaling and squaring around a Taylor series on a matrix of norm <= 1/2."""
-    a = np.asarray(a, dtype=float)
+    """exp(A) by scaling and squaring around a Taylor series on a matrix of norm <= 1/2
+    (real, or complex for sinm and cosm)."""
+    a = np.asarray(a)
+    a = a.astype(complex if np.iscomplexobj(a) else float)
     norm = np.linalg.norm(a, 1)
     s = int(np.ceil(np.log2(norm / 0.5))) if norm > 0.5 else 0
     x = a / 2.0 ** s
@@ -366,6 +372,18 @@ def expm(a: np.ndarray) -> np.ndarray:
     for _ in range(s):
         out = out @ out
     return out
+
+
+def sinm(a: np.ndarray) -> np.ndarray:
+    """The matrix sine, sin A = Im e^{iA} for a real A (the power series sum (-1)^k A^(2k+1)
+    / (2k+1)!)."""
+    return expm(1j * np.asarray(a, dtype=float)).imag
+
+
+def cosm(a: np.ndarray) -> np.ndarray:
+    """The matrix cosine, cos A = Re e^{iA} for a real A (the power series sum (-1)^k A^(2k)
+    / (2k)!)."""
+    return expm(1j * np.asarray(a, dtype=float)).real
 
 
 def logm(a: np.ndarray) -> np.ndarray:
@@ -404,5 +422,5 @@ def _sqrtm(a: np.ndarray) -> np.ndarray:
     raise ValueError("sqrtm(): the Denman-Beavers iteration did not converge")
 
 
-__all__ = ["Env", "evaluate_index", "evaluate_matrix", "expm", "logm", "commutation",
-           "ELEMENTWISE"]
+__all__ = ["Env", "evaluate_index", "evaluate_matrix", "expm", "logm", "sinm", "cosm",
+           "commutation", "ELEMENTWISE"]

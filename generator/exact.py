@@ -276,7 +276,14 @@ class Evaluator:
                 if x.shape[1] == 1:
                     return sympy.diag(*list(x))
                 return sympy.Matrix([x[i, i] for i in range(x.shape[0])])
-            if len(m.args) == 1 and f not in ("expm", "logm", "pinv", "vec"):
+            if f == "kron":
+                a, b = self.matrix(m.args[0]), self.matrix(m.args[1])
+                return sympy.Matrix(a.rows * b.rows, a.cols * b.cols, lambda i, j:
+                                    a[i // b.rows, j // b.cols] * b[i % b.rows, j % b.cols])
+            if f == "vec":          # column-major, as NumPy's order="F"
+                x = self.matrix(m.args[0])
+                return sympy.Matrix([x[i, j] for j in range(x.cols) for i in range(x.rows)])
+            if len(m.args) == 1 and f not in ("expm", "logm", "sinm", "cosm", "pinv"):
                 x = self.matrix(m.args[0])
                 return x.applyfunc(lambda z: self.call(f, m.order, z))
             raise OutOfReach(f"{f} at the exact level")

@@ -15,7 +15,8 @@ import sympy
 
 ELEMENTWISE = ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs")
 MATRIX_SCALAR = ("det", "tr")                         # matrix argument, scalar value
-MATRIX_VALUED = ("inv", "adj", "expm", "pinv", "logm")  # matrix argument, indexed value
+# matrix argument, indexed value
+MATRIX_VALUED = ("inv", "adj", "expm", "pinv", "logm", "sinm", "cosm")
 RESERVED = frozenset({"D", "d", "delta", "sum", "dim"} | set(ELEMENTWISE) | set(MATRIX_SCALAR)
                      | set(MATRIX_VALUED) | {"kron", "diag", "vec", "eye", "ones", "unvec",
                                              "commutation", "T"})
@@ -160,7 +161,7 @@ class MT:
 
 @dataclass(frozen=True)
 class MCall:
-    """A function call: inv det tr adj expm logm pinv kron diag vec eye ones unvec
+    """A function call: inv det tr adj expm logm sinm cosm pinv kron diag vec eye ones unvec
     commutation and the elementwise functions; also abstract f with order (f'(z))."""
     func: str
     args: tuple["MExpr", ...]

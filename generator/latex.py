@@ -10,7 +10,7 @@ import sympy
 
 from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, MatEntry, MatScalar,
                    MCall, Mul, Num, Pow, Sum)
-from .latex_matrix import (ADD, ATOM, MUL, NEG, SUP, SymbolInfo, apply_tex, dim_tex,
+from .latex_matrix import (ADD, ATOM, FUNC_TEX, MUL, NEG, SUP, SymbolInfo, apply_tex, dim_tex,
                            escape_text, indices_tex, matrix_latex, matrix_tex, name_tex,
                            number_tex, paren, sub)
 
@@ -172,9 +172,10 @@ def _sum(e: Sum, info: SymbolInfo) -> str:
 def _entry(e: MatEntry, info: SymbolInfo) -> str:
     if e.func == "adj":     # already ends in a bracket
         return sub(matrix_latex(MCall("adj", (e.arg,)), info), e.indices)
-    if e.func == "logm":
+    if e.func in ("logm", "sinm", "cosm"):
+        head = FUNC_TEX[e.func]
         tex, p = matrix_tex(e.arg, info)
-        inner = r"\log " + tex if p >= ATOM else r"\log" + paren(tex)
+        inner = f"{head} {tex}" if p >= ATOM else head + paren(tex)
     elif e.func:
         inner = matrix_latex(MCall(e.func, (e.arg,)), info)
     else:

@@ -29,7 +29,8 @@ GREEK_LATIN = {k: (r"\mathrm{%s}" % v, r"\mathbf{%s}" % v) for k, v in dict(
 FUNC_TEX = {"exp": r"\exp", "log": r"\log", "sin": r"\sin", "cos": r"\cos", "tan": r"\tan",
             "tanh": r"\tanh", "sigmoid": r"\sigma", "relu": r"\operatorname{relu}",
             "det": r"\det", "tr": r"\operatorname{tr}", "adj": r"\operatorname{adj}",
-            "logm": r"\log", "diag": r"\operatorname{diag}", "vec": r"\operatorname{vec}"}
+            "logm": r"\log", "sinm": r"\sin", "cosm": r"\cos", "diag": r"\operatorname{diag}",
+            "vec": r"\operatorname{vec}"}
 _ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
             "#": r"\#", "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%",
             "~": r"\textasciitilde{}"}
@@ -179,7 +180,7 @@ def _call_shape(m: MCall, info: SymbolInfo) -> tuple[str, str]:
     if f == "diag":
         return {("N", "1"): ("N", "N"), ("1", "N"): ("N", "N"), ("N", "N"): ("N", "1"),
                 ("1", "1"): ("1", "1")}.get(s[0], ("?", "?"))
-    return s[0]    # elementwise, abstract, inv, adj, expm, logm keep the argument's shape
+    return s[0]    # elementwise, abstract, inv, adj, expm, logm, sinm, cosm keep the shape
 
 
 def kind(m: MExpr, info: SymbolInfo) -> str | None:

@@ -61,12 +61,12 @@ def push_t(e: MExpr, is_scalar: Callable[[MExpr], bool], symmetric: frozenset[st
     if isinstance(e, MCall):
         if e.func == "eye" or (e.func == "diag" and is_column(e.args[0], is_scalar)):
             return e
-        if e.func in ("inv", "adj", "expm", "logm") and isinstance(e.args[0], MSym) \
-                and e.args[0].name in symmetric:
+        if e.func in ("inv", "adj", "expm", "logm", "sinm", "cosm") \
+                and isinstance(e.args[0], MSym) and e.args[0].name in symmetric:
             return e
         if e.func == "kron":
             return MCall("kron", tuple(push_t(a, is_scalar, symmetric) for a in e.args))
-        if e.func in ("inv", "adj", "expm", "logm"):
+        if e.func in ("inv", "adj", "expm", "logm", "sinm", "cosm"):
             inner = e.args[0]
             if isinstance(inner, MT):
                 return MCall(e.func, (inner.arg,))

@@ -11,7 +11,8 @@ from .lexer import Cursor, check_depth, is_name, number_value, rational_group, t
 
 # Argument kinds per function: 'e' a matrix expression, 'd' a dimension.
 SIGNATURES: dict[str, str] = {
-    **{f: "e" for f in ("inv", "det", "tr", "adj", "expm", "logm", "pinv", "diag", "vec")},
+    **{f: "e" for f in ("inv", "det", "tr", "adj", "expm", "logm", "sinm", "cosm", "pinv",
+                        "diag", "vec")},
     **{f: "e" for f in ELEMENTWISE},
     "kron": "ee", "eye": "d", "ones": "d", "unvec": "edd", "commutation": "dd",
 }

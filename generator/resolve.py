@@ -8,11 +8,11 @@ from index to dimension serves the whole tree.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Mapping
 
 from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, MatEntry, MatScalar,
-                   MCall, MD, MSym, Mul, Num, Pow, Sum)
+                   MCall, MD, MDim, MSym, Mul, Num, Pow, Sum)
 from .model import Symbol
 from .shapes import ONE, ShapeError, shape_of, symbol_shape
 from .treeops import Fresh, all_indices, leaf_indices, rebuild, rename
@@ -28,10 +28,23 @@ class Context:
     dims: dict[str, set[str]] = field(default_factory=dict)
     fresh: Fresh = field(default_factory=Fresh)
     bound: set[str] = field(default_factory=set)
+    differential: bool = False            # whether d(X) may occur (a `differential` field)
 
     def problem(self, message: str) -> None:
         if message not in self.problems:
             self.problems.append(message)
+
+    def check_dimension(self, name: str, where: str) -> None:
+        """A dimension written in an expression must be one a symbol has, or a fixed size
+        within the limit that shapes have: nothing else gives it a size to sample."""
+        if name.isdigit():
+            if not 1 <= int(name) <= MAX_FIXED:
+                self.problem(f"{where}: a fixed dimension is an integer 1 to {MAX_FIXED}")
+        elif name not in {d for s in self.symbols.values() for d in s.shape}:
+            self.problem(f"{where}: '{name}' is not a dimension of any declared symbol")
+
+
+MAX_FIXED = 64          # the largest fixed size of a dimension (as in a symbol's shape)
 
 
 def resolve(expr: Expr, ctx: Context) -> tuple[Expr, set[str]]:
@@ -65,9 +78,13 @@ def _factor(e: Expr, ctx: Context, protected: frozenset[str]) -> tuple[Expr, Cou
     if isinstance(e, (Comp, Deriv, Differential, MatEntry, Delta)):
         _check_leaf(e, ctx)
         return e, Counter(leaf_indices(e))
-    if isinstance(e, (Num, Dim)):
+    if isinstance(e, Dim):
+        ctx.check_dimension(e.name, f"dim({e.name})")
+        return e, Counter()
+    if isinstance(e, Num):
         return e, Counter()
     if isinstance(e, MatScalar):
+        _check_matrix_dims(e.arg, ctx)
         try:
             _check_matrix_arg(e.arg, ctx)
         except ShapeError:
@@ -125,11 +142,14 @@ def _check_leaf(e: Expr, ctx: Context) -> None:
         _check_deriv(e, ctx)
     elif isinstance(e, Differential):
         sym = ctx.symbols.get(e.name)
-        if sym is None or e.name not in ctx.variables:
+        if not ctx.differential:
+            ctx.problem(f"d({e.name}) may occur only in a 'differential'")
+        elif sym is None or e.name not in ctx.variables:
             ctx.problem(f"d({e.name}) must be the differential of the variable")
         elif len(e.indices) != sym.rank:
             ctx.problem(f"d({e.name}) needs {sym.rank} indices")
     elif isinstance(e, MatEntry):
+        _check_matrix_dims(e.arg, ctx)
         try:
             r, c = _check_matrix_arg(e.arg, ctx, e.func)
         except ShapeError:
@@ -169,6 +189,21 @@ def _check_deriv(e: Deriv, ctx: Context) -> None:
                     f"not {len(e.indices)}")
 
 
+def _check_matrix_dims(m, ctx: Context) -> None:
+    """The dimensions named in eye(n), ones(n), unvec(v, p, q), commutation(m, n)."""
+    stack = [m]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, MCall):
+            for a in node.args:
+                if isinstance(a, MDim):
+                    ctx.check_dimension(a.name, f"{node.func}()")
+        for f in fields(node) if is_dataclass(node) else ():
+            value = getattr(node, f.name)
+            stack += [c for c in (value if isinstance(value, tuple) else (value,))
+                      if is_dataclass(c)]
+
+
 def _check_matrix_arg(m, ctx: Context, func: str = ""):
     def deriv(name: str, by: str):
         sym = ctx.symbols.get(name)
@@ -178,7 +213,7 @@ def _check_matrix_arg(m, ctx: Context, func: str = ""):
         return symbol_shape(sym)
     try:
         s = shape_of(m, ctx.symbols, deriv)
-        if func in ("inv", "adj", "expm", "logm") and s[0] != s[1]:
+        if func in ("inv", "adj", "expm", "logm", "sinm", "cosm") and s[0] != s[1]:
             raise ShapeError(f"{func}() of a non-square matrix")
         if func == "pinv":
             return s[1], s[0]

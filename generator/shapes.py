@@ -20,19 +20,31 @@ class ShapeError(ValueError):
     pass
 
 
+def _factors(name: str) -> list[tuple[str, int]]:
+    """'m*p' -> [('m', 1), ('p', 1)]; 'n**2' -> [('n', 2)]: a product as SymPy prints it."""
+    out = []
+    for part in name.replace("**", "^").split("*"):
+        base, _, power = part.strip().partition("^")
+        out.append((base, int(power) if power else 1))
+    return out
+
+
 def dim(name: str) -> sympy.Expr:
-    """A dimension name or an integer written as text, as a SymPy size."""
-    return sympy.Integer(int(name)) if name.isdigit() else sympy.Symbol(name, positive=True,
-                                                                        integer=True)
+    """A dimension name or an integer written as text, as a SymPy size; also a product of
+    them as SymPy prints it ('m*p', 'n**2': what kron and vec give)."""
+    if name.isdigit():
+        return sympy.Integer(int(name))
+    if "*" in name:
+        return sympy.Mul(*(dim(b) ** k for b, k in _factors(name)))
+    return sympy.Symbol(name, positive=True, integer=True)
 
 
 def size_of(name: str, sizes) -> int:
-    """The concrete size of a dimension: a name, an integer, or a product such as 'm*p'
-    (what kron and vec give)."""
+    """The concrete size of a dimension: a name, an integer, or a product such as 'm*p' or
+    'n**2' (what kron and vec give)."""
     out = 1
-    for part in name.split("*"):
-        part = part.strip()
-        out *= int(part) if part.isdigit() else int(sizes[part])
+    for base, k in _factors(name):
+        out *= (int(base) if base.isdigit() else int(sizes[base])) ** k
     return out
 
 
@@ -111,7 +123,7 @@ def _call(e: MCall, go) -> Shape:
         return p, q
     shapes = [go(a) for a in args]
     s = shapes[0]
-    if f in ("inv", "adj", "expm", "logm", "det", "tr"):
+    if f in ("inv", "adj", "expm", "logm", "sinm", "cosm", "det", "tr"):
         if s[0] != s[1]:
             raise ShapeError(f"{f}() of a non-square {_show(s)} matrix")
         return (ONE, ONE) if f in ("det", "tr") else s

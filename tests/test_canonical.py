@@ -88,6 +88,26 @@ FACTS = [
     ("adjugate", ("i", "j"), (), "det(X) * inv(X)[i,j]", "adj(X)[i,j]", True),
     ("inverse of a general matrix is not symmetric", ("i", "j"), (), "inv(X)[i,j]",
      "inv(X)[j,i]", False),
+    # a power series of s A commutes with A (Wikipedia matrix-by-scalar rows 9 and 10)
+    ("A e^(aA) = e^(aA) A", ("i", "j"), (), "(A @ expm(a * A))[i,j]", "(expm(a * A) @ A)[i,j]",
+     True),
+    ("... but not A^T e^(aA)", ("i", "j"), (), "(A.T @ expm(a * A))[i,j]",
+     "(expm(a * A) @ A.T)[i,j]", False),
+    ("... nor B e^(aA)", ("i", "j"), (), "(B @ expm(a * A))[i,j]", "(expm(a * A) @ B)[i,j]",
+     False),
+    ("A sin(A / b) = sin(A / b) A", ("i", "j"), (), "(A @ sinm(A / b))[i,j]",
+     "(sinm(A / b) @ A)[i,j]", True),
+    ("A A cos(-aA) = cos(-aA) A A", ("i", "j"), (), "(A @ A @ cosm(-a * A))[i,j]",
+     "(cosm(-a * A) @ A @ A)[i,j]", True),
+    ("A cos(aA) B = cos(aA) A B", ("i", "j"), (),
+     "(A @ cosm(a * A) @ B)[i,j]", "(cosm(a * A) @ A @ B)[i,j]", True),
+    ("... and A cos(aA) B is not cos(aA) B A", ("i", "j"), (),
+     "(A @ cosm(a * A) @ B)[i,j]", "(cosm(a * A) @ B @ A)[i,j]", False),
+    ("X X^-1 = X^-1 X", ("i", "j"), (), "(X @ inv(X))[i,j]", "(inv(X) @ X)[i,j]", True),
+    ("A e^(A B) is not e^(A B) A", ("i", "j"), (), "(A @ expm(A @ B))[i,j]",
+     "(expm(A @ B) @ A)[i,j]", False),
+    ("A sin(aA) is not A cos(aA)", ("i", "j"), (), "(A @ sinm(a * A))[i,j]",
+     "(cosm(a * A) @ A)[i,j]", False),
 ]
 
 
@@ -95,6 +115,37 @@ FACTS = [
                          ids=[row[0] for row in FACTS])
 def test_fact(fact, free, symmetric, left, right, same):
     assert equal(tree(left, free), tree(right, free), free, SYMBOLS, frozenset(symmetric)) is same
+
+
+# kron(A, B) of n x n matrices: its indices run over n**2; it is bilinear, not commutative
+KRON_FACTS = [
+    ("a sum in either argument comes out", "(kron(A + B, S))[i,j]",
+     "(kron(A, S))[i,j] + (kron(B, S))[i,j]", True),
+    ("... into the right terms", "(kron(A + B, S))[i,j]",
+     "(kron(A, S))[i,j] + (kron(S, B))[i,j]", False),
+    ("scalar factors and signs come out", "(kron(a * A, -B / b))[i,j]",
+     "-a / b * (kron(A, B))[i,j]", True),
+    ("... once", "(kron(a * A, -B / b))[i,j]", "-a * a / b * (kron(A, B))[i,j]", False),
+    ("the terms of a sum may be written in any order", "(kron(A, B) - kron(B, A))[i,j]",
+     "-(kron(B, A))[i,j] + (kron(A, B))[i,j]", True),
+    ("kron does not commute", "(kron(A, B))[i,j]", "(kron(B, A))[i,j]", False),
+    ("the transpose swaps the indices", "(kron(A, B).T)[i,j]", "(kron(A, B))[j,i]", True),
+    ("... which is not the transpose of one factor", "(kron(A, B).T)[i,j]",
+     "(kron(A.T, B))[i,j]", False),
+]
+
+
+@pytest.mark.parametrize("fact, left, right, same", KRON_FACTS, ids=[r[0] for r in KRON_FACTS])
+def test_kron_fact(fact, left, right, same):
+    free = ("i", "j")
+
+    def kron_tree(text):
+        ctx = Context(SYMBOLS, ("x",), frozenset(free))
+        t, _ = resolve(parse_index(text, FUNCTIONS), ctx)
+        t, dims = assign_dims(t, ctx, {i: "n**2" for i in free})
+        assert ctx.problems == [], (text, ctx.problems)
+        return t
+    assert equal(kron_tree(left), kron_tree(right), free, SYMBOLS) is same
 
 
 def test_zero_has_no_terms():

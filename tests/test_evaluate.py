@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 import sympy
 
-from generator.evaluate import Env, commutation, evaluate_index, evaluate_matrix, expm, logm
+from generator.evaluate import (Env, commutation, cosm, evaluate_index, evaluate_matrix, expm,
+                                logm, sinm)
 from generator.expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, MatEntry, MatScalar,
                             MBin, MCall, MD, MDim, MNeg, MNum, MSym, MT, Mul, Num, Pow, Sum)
 
@@ -74,6 +75,15 @@ def softmax_k():
     (Deriv("u", ("i", "k")), ("k", "i"), np.arange(6.0).reshape(3, 2).T),
     (Deriv("u", ("i", "k", "k"), "x,x"), ("i", "k"), np.ones((3, 2))),
     (MatEntry("expm", MBin("*", MNum(sympy.Integer(0)), sym("S")), ("i", "j")), ("i", "j"), np.eye(3)),
+    (MatEntry("sinm", MBin("*", MNum(sympy.Integer(0)), sym("S")), ("i", "j")), ("i", "j"),
+     np.zeros((3, 3))),
+    (MatEntry("cosm", MBin("*", MNum(sympy.Integer(0)), sym("S")), ("i", "j")), ("i", "j"), np.eye(3)),
+    (MatEntry("cosm", sym("S"), ("j", "i")), ("i", "j"), cosm(S).T),
+    # a Kronecker product is an indexed leaf; its indices run over products of dimensions
+    (MatEntry("", MCall("kron", (sym("X"), sym("S"))), ("i", "j")), ("i", "j"), np.kron(X, S)),
+    (MatEntry("", MCall("kron", (sym("z"), sym("x"))), ("i",)), ("i",), np.kron(z, x)),
+    (Sum("i", MatEntry("", MCall("kron", (sym("S"), sym("S"))), ("i", "i")), "m**2"), (),
+     np.trace(S) ** 2),
     (Dim("p"), (), 2.0),
     (Dim("5"), (), 5.0),
 ])
@@ -169,6 +179,9 @@ K32 = commutation(3, 2)
     (call("pinv", sym("X")), np.linalg.solve(X.T @ X, X.T)),
     (call("expm", call("diag", sym("z"))), np.diag(np.exp(z))),
     (call("logm", call("expm", MBin("*", MNum(sympy.Rational(1, 3)), sym("S")))), S / 3),
+    (call("sinm", call("diag", sym("z"))), np.diag(np.sin(z))),
+    (call("cosm", call("diag", sym("z"))), np.diag(np.cos(z))),
+    (call("sin", sym("S")), np.sin(S)),                             # elementwise, not sinm
     (call("exp", sym("X")), np.exp(X)),
     (call("sigmoid", sym("z")), (1 / (1 + np.exp(-z))).reshape(3, 1)),
     (call("f", sym("z"), order=1), np.cos(z).reshape(3, 1)),
@@ -195,6 +208,8 @@ def test_matrix_values(mexpr, expected):
     (sym("w"), "no value"),
     (MD("w"), "no matrix for D\\(w\\)"),
     (call("logm", MNeg(call("eye", d("p")))), "negative real axis"),
+    (call("sinm", sym("A")), "sinm\\(\\) of a non-square 3x4"),
+    (call("cosm", sym("X")), "cosm\\(\\) of a non-square 3x2"),
 ])
 def test_matrix_errors(mexpr, message):
     with pytest.raises(ValueError, match=message):
@@ -223,6 +238,55 @@ def test_expm_known_values():
     np.testing.assert_allclose(expm(rot), [[np.cos(1.2), -np.sin(1.2)], [np.sin(1.2), np.cos(1.2)]],
                                atol=1e-14)
     np.testing.assert_allclose(expm(np.zeros((2, 2))), np.eye(2), atol=0)
+
+
+@pytest.mark.parametrize("dim, size", [("m", 3), ("5", 5), ("m*p", 6), ("n**2", 16),
+                                       ("m*n*p", 24), ("2*m", 6), ("m**2*p", 18)])
+def test_sizes_of_product_dimensions(dim, size):
+    # kron and vec make dimensions such as m*p; SymPy prints m*m as m**2
+    assert ENV.size(dim) == size
+
+
+@pytest.mark.parametrize("dim", ["w", "m*w", "w**2"])
+def test_size_of_an_unknown_dimension(dim):
+    with pytest.raises(ValueError, match="no size for dimension"):
+        ENV.size(dim)
+
+
+def _series(a, first: int) -> np.ndarray:
+    """sum_k (-1)^k a^(2k+first) / (2k+first)!: the sine (first = 1) or cosine (first = 0)."""
+    return sum((-1) ** k * np.linalg.matrix_power(a, 2 * k + first) / math.factorial(2 * k + first)
+               for k in range(60))
+
+
+@pytest.mark.parametrize("seed, scale", [(0, 0.1), (1, 1.0), (2, 3.0), (3, 6.0)])
+def test_sinm_cosm_against_their_power_series(seed, scale):
+    a = np.random.default_rng(seed).uniform(-1, 1, (4, 4)) * scale / 2
+    for got, want in ((sinm(a), _series(a, 1)), (cosm(a), _series(a, 0))):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-13 * max(1, np.abs(want).max()))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_sinm_cosm_identities(seed):
+    a = np.random.default_rng(seed).uniform(-1, 1, (4, 4)) * 2
+    s, c = sinm(a), cosm(a)
+    np.testing.assert_allclose(s @ s + c @ c, np.eye(4), atol=1e-13)    # sin^2 + cos^2 = I
+    np.testing.assert_allclose(sinm(2 * a), 2 * s @ c, atol=1e-12)       # double angle
+    np.testing.assert_allclose(s @ a, a @ s, atol=1e-13)                # commutes with a
+    np.testing.assert_allclose(sinm(-a), -s, atol=1e-15)                 # odd and even
+    np.testing.assert_allclose(cosm(-a), c, atol=1e-15)
+    # not the elementwise functions
+    assert np.abs(s - np.sin(a)).max() > 1e-3 and np.abs(c - np.cos(a)).max() > 1e-3
+
+
+def test_sinm_cosm_known_values():
+    rot = np.array([[0.0, -1.2], [1.2, 0.0]])           # rot^2 = -1.44 I
+    np.testing.assert_allclose(sinm(rot), np.sinh(1.2) / 1.2 * rot, atol=1e-14)
+    np.testing.assert_allclose(cosm(rot), np.cosh(1.2) * np.eye(2), atol=1e-14)
+    nil = np.array([[0.0, 1.0, 2.0], [0.0, 0.0, 3.0], [0.0, 0.0, 0.0]])
+    np.testing.assert_allclose(sinm(nil), nil, atol=1e-15)          # nil^3 = 0
+    np.testing.assert_allclose(cosm(nil), np.eye(3) - nil @ nil / 2, atol=1e-15)
+    np.testing.assert_array_equal(sinm(np.zeros((2, 2))), np.zeros((2, 2)))
 
 
 @pytest.mark.parametrize("seed", range(8))

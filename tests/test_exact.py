@@ -67,6 +67,23 @@ CASES = [
     ("Wikipedia scalar-by-vector row 14 (Hessian)", "quadratic-form-hessian",
      {"A": SQ, "x": {"shape": ["n"]}}, "y = x[i] * A[i,j] * x[j]", ["x[k]", "x[l]"],
      "A[k,l] + A[l,k]", "2 * A[k,l]"),
+    # kron and vec, expanded entry by entry (indices over m*p, n**2)
+    ("Wikipedia matrix-by-scalar row 5", "kronecker-product",
+     {"x": {}, "U": {"shape": ["m", "n"], "depends_on": "x"},
+      "V": {"shape": ["p", "q"], "depends_on": "x"}},
+     "Y[i,j] = (kron(U, V))[i,j]", "x", "(kron(U, D(V)) + kron(D(U), V))[i,j]",
+     "(kron(D(U), V))[i,j]"),
+    ("Wikipedia matrix-by-scalar row 5, U and V square of one size", "kronecker-square",
+     {"x": {}, "U": {"shape": ["n", "n"], "depends_on": "x"},
+      "V": {"shape": ["n", "n"], "depends_on": "x"}},
+     "Y[i,j] = (kron(U, V))[i,j]", "x", "(kron(U, D(V)) + kron(D(U), V))[i,j]",
+     "(kron(V, D(U)) + kron(D(V), U))[i,j]"),
+    ("Cookbook eq. 105", "trace-of-kronecker",
+     {"A": {"shape": ["m", "m"]}, "X": {"shape": ["n", "n"]}}, "y = tr(kron(A, X))", "X[k,l]",
+     "tr(A) * delta[k,l]", "dim(m) * delta[k,l]"),
+    ("Wikipedia scalar-by-matrix row 21 through vec: tr(A^T X) = vec(A)^T vec(X)",
+     "vec-inner-product", {"A": {"shape": ["m", "n"]}, "X": {"shape": ["m", "n"]}},
+     "y = tr(vec(A).T @ vec(X))", "X[k,l]", "A[k,l]", "2 * A[k,l]"),
 ]
 
 

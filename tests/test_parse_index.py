@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, MatEntry,
-                            MatScalar, MBin, MNeg, MSym, MT, Mul, NotationError, Num, Pow, Sum)
+                            MatScalar, MBin, MCall, MD, MNeg, MSym, MT, Mul, NotationError, Num,
+                            Pow, Sum)
 from generator.parse_index import parse_equation, parse_index, parse_variable
 
 EXAMPLES = Path("/work/shared/examples")
@@ -77,8 +78,11 @@ VALID = [
     ("tr(X.T @ A)", MatScalar("tr", MBin("@", MT(MSym("X")), MSym("A")))),
     ("inv(X)[l,k]", MatEntry("inv", MSym("X"), ("l", "k"))),
     ("logm(X)[i,j]", MatEntry("logm", MSym("X"), ("i", "j"))),
+    ("sinm(X)[i,j]", MatEntry("sinm", MSym("X"), ("i", "j"))),
+    ("cosm(x * A)[j,i]", MatEntry("cosm", MBin("*", MSym("x"), MSym("A")), ("j", "i"))),
     ("pinv(-X)[i,j]", MatEntry("pinv", MNeg(MSym("X")), ("i", "j"))),
     ("(A @ x)[i]", MatEntry("", MBin("@", MSym("A"), MSym("x")), ("i",))),
+    ("(kron(U, D(V)))[i,j]", MatEntry("", MCall("kron", (MSym("U"), MD("V"))), ("i", "j"))),
     ("(A @ X @ B)[i,j]",
      MatEntry("", MBin("@", MBin("@", MSym("A"), MSym("X")), MSym("B")), ("i", "j"))),
     ("D(u)[j,k]", Deriv("u", ("j", "k"))),
@@ -115,6 +119,9 @@ INVALID = [
     ("x[i][j]", "take indices"),
     ("det(X)[i,j]", "take indices"),
     ("inv(X)", "must be indexed"),
+    ("sinm(X)", "must be indexed"),
+    ("cosm(X, Y)[i,j]", "cosm() takes 1 argument"),
+    ("cosm[i]", "'cosm' is reserved"),
     ("kron(A, B)", "'kron' is matrix notation"),
     ("exp", "'exp' is reserved"),
     ("sum", "'sum' is reserved"),

@@ -136,6 +136,28 @@ def test_dimension_of_each_summed_index(text, dims, problem):
         assert problems == [problem]
 
 
+@pytest.mark.parametrize("text, free, dims, problem", [
+    # kron(A, B) of an m x n A and a p x q B is mp x nq: its indices run over products
+    ("(kron(A, q))[i,j]", ("i", "j"), {"i": "m*p", "j": "n"}, None),
+    ("(kron(B, B))[i,j]", ("i", "j"), {"i": "n**2", "j": "n**2"}, None),    # as SymPy prints n*n
+    ("(kron(x, q))[i]", ("i",), {"i": "n*p"}, None),
+    ("(kron(A, q))[i,j] * x[j]", ("i",), {"i": "m*p", "j": "n"}, None),
+    ("(kron(A, q))[j,i] * x[j]", ("i",), None,
+     "index 'j' runs over different dimensions: m*p, n"),
+    ("(kron(B, B))[i,j] * x[j]", ("i",), None,
+     "index 'j' runs over different dimensions: n, n**2"),
+    ("sinm(B)[i,j] * cosm(B)[j,k]", ("i", "k"), {"i": "n", "j": "n", "k": "n"}, None),
+    ("sinm(A)[i,j]", ("i", "j"), None, "matrix expression: sinm() of a non-square matrix"),
+])
+def test_dimensions_of_matrix_function_indices(text, free, dims, problem):
+    _, _, got, problems = run(text, free)
+    if problem is None:
+        assert problems == []
+        assert got == dims
+    else:
+        assert problem in problems
+
+
 def test_delta_carries_a_dimension():
     tree, _, dims, problems = run("A[i,j] * delta[j,k]", ("i", "k"))
     assert problems == []
