@@ -70,14 +70,34 @@ def _load_snapshot(key: str) -> Snapshot | None:
 
 
 def _store_snapshot(key: str, snap: Snapshot) -> None:
+    _store(FOLDER / f"{key}.pickle", snap)
+
+
+def _store(path: Path, value) -> None:
+    tmp = None
     try:
-        FOLDER.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=FOLDER, suffix=".tmp")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
-            pickle.dump(snap, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, FOLDER / f"{key}.pickle")
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
     except OSError:
-        pass
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def load_pages(key: str) -> dict[str, str] | None:
+    """The generated files of a successful build with these inputs, if one was kept."""
+    try:
+        with open(FOLDER / f"{key}.pages.pickle", "rb") as f:
+            pages = pickle.load(f)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+    return pages if isinstance(pages, dict) else None
+
+
+def store_pages(key: str, pages: dict[str, str]) -> None:
+    _store(FOLDER / f"{key}.pages.pickle", pages)
 
 
 def full_check(paths: Sequence[str], docs: Path, config: Path, lock_path: Path,
@@ -99,8 +119,13 @@ def full_check(paths: Sequence[str], docs: Path, config: Path, lock_path: Path,
     if not failures:
         from .site.build import generate, site_info
         from .site.references import load_references
-        lock = read_lock(lock_path)
+        try:
+            lock = read_lock(lock_path)
+        except ValueError:           # reported by the lock check that follows
+            lock = None
         pages = generate(results, site_info(config, lock), load_references(), lock, removed)
+        if use_cache and not any("time limit" in f for r in results for f in r.failures):
+            store_pages(inputs_digest(paths, config, lock_path, removed_path), pages)
         files = {k: hashlib.sha256(v.encode() if isinstance(v, str) else v).hexdigest()
                  for k, v in pages.items()}
     return Snapshot((), failures, len(results), now, files)
@@ -140,7 +165,9 @@ class Report:
     def error(self, path: str, line: int, entry: str, message: str) -> None:
         from .load import Problem
         self.count += 1
-        print(Problem(path, line, entry, message), file=self.out)
+        # a generated file as a whole has no line and no entry: `path: message`
+        print(Problem(path, line, entry, message) if line else f"{path}: {message}",
+              file=self.out)
         if self.annotate:
             where = f"file={_gh(path, True)}" + (f",line={line}" if line else "")
             print(f"::error {where}::{_gh((entry + ': ' if entry else '') + message)}",

@@ -95,9 +95,23 @@ def cmd_derive(args) -> int:
 
 def cmd_site(args) -> int:
     from pathlib import Path
+    from .check import inputs_digest, load_pages, store_pages
+    docs, paths = Path(args.docs), args.paths or ["identities"]
+    # pages already generated from exactly these inputs (by `check` or `site`) are reused
+    key = inputs_digest(paths, docs.parent / "mkdocs.yml", docs.parent / "ids.lock",
+                        docs.parent / "removed.yaml")
+    pages = None if args.no_cache else load_pages(key)
+    if pages is not None:
+        from .site.atomic import write_tree
+        write_tree(docs, pages)
+        print(f"unchanged inputs: wrote the {len(pages)} files generated from them to {docs}")
+        return 0
     from .site import build_site
-    return build_site(args.paths or ["identities"], Path(args.docs),
-                      verify=lambda entries: _verify_all(entries, args))
+    pages = {}
+    code = build_site(paths, docs, verify=lambda entries: _verify_all(entries, args), keep=pages)
+    if code == 0 and not args.no_cache:
+        store_pages(key, pages)
+    return code
 
 
 def cmd_check(args) -> int:

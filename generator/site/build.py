@@ -88,7 +88,9 @@ def generate(results: Sequence[Result], site: SiteInfo, refs: dict[str, Referenc
 
 def build_site(paths: Sequence[str], docs: Path, config: Path | None = None,
                verify: Callable[[list[Entry]], list[Result]] = verify_all,
-               out: TextIO | None = None, err: TextIO | None = None) -> int:
+               out: TextIO | None = None, err: TextIO | None = None,
+               keep: dict[str, str] | None = None) -> int:
+    """Verify, generate and write; `keep`, if given, receives the files written."""
     out, err = out or sys.stdout, err or sys.stderr
     try:
         refs = load_references()
@@ -121,5 +123,7 @@ def build_site(paths: Sequence[str], docs: Path, config: Path | None = None,
     files = generate(results, site_info(config or docs.parent / "mkdocs.yml", lock), refs,
                      lock, removed)
     write_tree(docs, files)
+    if keep is not None:
+        keep.update(files)
     print(f"{len(results)} verified; wrote {len(files)} files to {docs}", file=out)
     return 0

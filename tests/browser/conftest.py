@@ -49,6 +49,9 @@ def built(tmp_path_factory) -> Built:
         ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(tmp / "site")))
     base_url = f"http://127.0.0.1:{server.server_address[1]}/"
     shutil.copytree(ROOT / "docs", tmp / "docs")
+    for name in ("ids.lock", "removed.yaml"):     # the catalogue's date and tombstones
+        if (ROOT / name).is_file():
+            shutil.copy(ROOT / name, tmp / name)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     (tmp / "mkdocs.yml").write_text(config, encoding="utf-8")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

@@ -1,0 +1,204 @@
+"""`make bench`: how fast the catalogue is verified, checked, built and typeset on this
+machine, each figure beside a reference measured in the same run (so a ratio holds on a
+noisy machine) and beside its target (issue: regenerating in CI, fast).
+
+    cold verification   all entries, no cache, all cores: total, per-entry median and
+                        maximum, the five slowest; reference: SymPy's own MatrixSymbol.diff
+                        on identities of the same kinds (per identity)
+    warm check          python -m generator check with everything cached;
+                        reference: python -c "import sympy, numpy"
+    site build          make site (generate + mkdocs build --strict) with a warm cache;
+                        reference: mkdocs build --strict alone
+    typeset             the largest table page in headless Chromium: time until every
+                        formula is typeset, and the bytes transferred;
+                        reference: the home page, the same way
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+CHROMIUM = "/usr/bin/chromium"
+REPEAT = 5
+
+
+def wall(cmd: list[str], check: bool = True, **kw) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, **kw)
+    took = time.perf_counter() - start
+    if check and done.returncode:
+        raise SystemExit(f"make bench: {' '.join(cmd)} exited {done.returncode}")
+    return took
+
+
+def median_wall(cmd: list[str], n: int = REPEAT, check: bool = True, **kw) -> float:
+    return statistics.median(wall(cmd, check, **kw) for _ in range(n))
+
+
+def line(label: str, value: str, reference: str = "", target: str = "") -> None:
+    parts = [f"{label:<34} {value:>12}"]
+    if reference:
+        parts.append(f"reference {reference}")
+    if target:
+        parts.append(f"target {target}")
+    print("   ".join(parts), flush=True)
+
+
+def cold_verification() -> None:
+    sys.path.insert(0, str(ROOT))
+    import generator  # noqa: F401  (pins the BLAS kernels before numpy loads)
+    from generator.catalogue import load_catalogue
+    from generator.run import verify_all
+    os.chdir(ROOT)
+    entries, problems = load_catalogue(["identities"])
+    assert not problems, problems[:3]
+    start = time.perf_counter()
+    results = verify_all(entries, 0, use_cache=False)
+    total = time.perf_counter() - start
+    failed = sum(not r.passed for r in results)
+    times = sorted(((r.seconds, r.entry.id) for r in results), reverse=True)
+    median = statistics.median(t for t, _ in times)
+    ref = sympy_reference()
+    print(f"catalogue: {len(entries)} entries, {failed} failed; {os.cpu_count()} cores")
+    line("cold verification, total", f"{total:.1f} s", "", "<= 60 s")
+    line("  per entry, median", f"{median * 1000:.0f} ms",
+         f"{ref * 1000:.0f} ms (SymPy MatrixSymbol.diff, median per identity; "
+         f"ratio {median / ref:.1f})")
+    line("  per entry, maximum", f"{times[0][0]:.2f} s")
+    print("  five slowest: " + ", ".join(f"{i} {t:.2f} s" for t, i in times[:5]))
+
+
+def sympy_reference() -> float:
+    """SymPy's own matrix derivative on identities of the catalogue's common kinds."""
+    import sympy
+    from sympy import MatrixSymbol, Trace, log, Determinant, Inverse
+    n = sympy.Symbol("n")
+    X, A, B = MatrixSymbol("X", n, n), MatrixSymbol("A", n, n), MatrixSymbol("B", n, n)
+    x, a = MatrixSymbol("x", n, 1), MatrixSymbol("a", n, 1)
+    cases = [(A * x, x), (x.T * A * x, x), (a.T * x, x), (Trace(A * X * B), X),
+             (Trace(X.T * A * X), X), (log(Determinant(X)), X), (Determinant(X), X),
+             (Trace(Inverse(X) * A), X), (a.T * Inverse(X) * a, X), (Trace(X * X * X), X)]
+    times = []
+    for expr, var in cases:
+        sympy.core.cache.clear_cache()      # each identity from cold, as the engine does
+        start = time.perf_counter()
+        expr.diff(var).doit()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def warm_check() -> None:
+    env = {**os.environ}
+    env.pop("GITHUB_ACTIONS", None)
+    # a failing check (drift, say) still takes its time: timed, and its status said
+    status = subprocess.run([PY, "-m", "generator", "check"], cwd=ROOT, env=env,
+                            capture_output=True).returncode          # warms the caches
+    check = median_wall([PY, "-m", "generator", "check"], env=env, check=False)
+    if status:
+        print(f"  (python -m generator check exits {status}: run it to see why)")
+    ref = median_wall([PY, "-c", "import sympy, numpy"])
+    line("warm check", f"{check:.2f} s", f"{ref:.2f} s (import sympy, numpy; "
+         f"ratio {check / ref:.2f})", "<= 2x the reference")
+
+
+def site_build() -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    wall(["make", "-s", "site"], env=env, stderr=subprocess.DEVNULL)       # warm the cache
+    build = median_wall(["make", "-s", "site"], 3, env=env, stderr=subprocess.DEVNULL)
+    mk = median_wall([str(Path(PY).parent / "mkdocs"), "build", "--strict", "-q", "-d", "site"],
+                     3, env=env, stderr=subprocess.DEVNULL)
+    line("make site, warm cache", f"{build:.1f} s", f"{mk:.1f} s (mkdocs build alone)",
+         "<= 20 s")
+
+
+def typeset() -> None:
+    if not Path(CHROMIUM).exists():
+        print(f"typeset: {CHROMIUM} is not installed; not measured")
+        return
+    from playwright.sync_api import sync_playwright
+    site = ROOT / "site"
+    pages = sorted(site.glob("tables/*/index.html"), key=lambda p: p.stat().st_size)
+    largest = pages[-1].parent.relative_to(site).as_posix() + "/"
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            big = [_typeset_once(browser, base + largest) for _ in range(REPEAT)]
+            home = [_typeset_once(browser, base) for _ in range(REPEAT)]
+        finally:
+            browser.close()
+            server.shutdown()
+    ms, kb = statistics.median(t for t, _, _ in big), big[0][1] / 1e6
+    line(f"typeset {largest} ({big[0][2]} formulas)", f"{ms:.0f} ms",
+         f"{statistics.median(t for t, _, _ in home):.0f} ms (home page)", "<= 500 ms")
+    line("  transferred", f"{kb:.2f} MB", f"{home[0][1] / 1e6:.2f} MB (home page)",
+         "<= 1.5 MB")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+# Done when every formula holds KaTeX's output; the time is measured from navigation start.
+_DONE = """() => {
+  const all = document.querySelectorAll('.arithmatex');
+  return all.length > 0 && [...all].every(e => e.querySelector('.katex'));
+}"""
+_MEASURE = """() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const res = performance.getEntriesByType('resource');
+  const bytes = nav.transferSize + res.reduce((s, r) => s + r.transferSize, 0);
+  return [performance.now(), bytes, document.querySelectorAll('.arithmatex').length];
+}"""
+
+
+def _typeset_once(browser, url: str) -> tuple[float, int, int]:
+    """(ms until typeset, bytes transferred, formulas), in a fresh context (cold cache)."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+            url.split("/", 3)[0] + "//" + url.split("/")[2]) else route.abort())
+        page.goto(url, wait_until="commit")
+        if page.evaluate("document.querySelectorAll('.arithmatex').length") or "tables" in url:
+            page.wait_for_function(_DONE, timeout=30000, polling="raf")
+        else:
+            page.wait_for_load_state("load")
+        page.wait_for_load_state("load")
+        now, size, count = page.evaluate(_MEASURE)
+        return now, size, count
+    finally:
+        context.close()
+
+
+def main() -> int:
+    print(f"make bench on {os.uname().nodename}, Python {sys.version.split()[0]}, "
+          f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC", flush=True)
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["MCR_CACHE"] = str(Path(cache) / "verify")   # cold: an empty cache
+        cold_verification()
+    os.environ.pop("MCR_CACHE")
+    warm_check()
+    site_build()
+    typeset()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
