@@ -13,20 +13,26 @@ from .expr import RESERVED, NotationError
 from .load import Located, plain
 from .model import ASSUMPTIONS, LAYOUTS, Claim, Entry, Symbol
 from .entry_forms import check_forms
+from .resolve import MAX_FIXED as RESOLVE_MAX_FIXED
 from .parse_matrix import parse_matrix
+from .revisions import check_revisions
 
 ENTRY_FIELDS = {"id", "name", "tags", "symbols", "of", "wrt", "derivative", "differential",
-                "matrix", "claims", "sources", "note"}
+                "matrix", "claims", "sources", "note", "revisions"}
 REQUIRED = ("id", "name", "symbols", "of", "wrt")
-SYMBOL_FIELDS = {"shape", "assume", "depends_on", "function"}
+SYMBOL_FIELDS = {"shape", "assume", "depends_on", "function", "integer"}
 CLAIM_FIELDS = {"source", "layout", "matrix", "erratum", "eq", "table", "row", "note",
                 "section", "page"}
 SOURCE_FIELDS = {"ref", "table", "row", "eq", "section", "page", "note"}
 HINT_FIELDS = {"of", *LAYOUTS}
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
-DIM_RE = re.compile(r"^([A-Za-z][A-Za-z0-9]*|[1-9][0-9]*)$")
-MAX_FIXED = 64          # a fixed size beyond this would make the checks unreasonably slow
+# Used with fullmatch: `$` alone would also accept a trailing newline ("e1\n" as an id, and
+# so as the name of a page).
+ID_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+DIM_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*|[1-9][0-9]*")
+# a fixed size beyond this would make the checks unreasonably slow (one limit for shapes and
+# for the sizes written in expressions: resolve.MAX_FIXED)
+MAX_FIXED = RESOLVE_MAX_FIXED
 SQUARE_ONLY = {"symmetric", "invertible", "positive-definite", "orthogonal", "diagonal"}
 
 
@@ -39,7 +45,7 @@ def _unknown(fields: Mapping[str, Located], allowed: set[str], what: str) -> Ite
         if key not in allowed:
             close = difflib.get_close_matches(key, sorted(allowed), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            yield value.line, f"unknown {what} field '{key}'{hint}"
+            yield value.at, f"unknown {what} field {key!r}{hint}"
 
 
 def _text(value: Located, what: str) -> str:
@@ -59,8 +65,8 @@ def check_symbols(node: Located) -> tuple[dict[str, Symbol], list[tuple[int, str
     if not isinstance(node.value, dict):
         return out, [(node.line, "symbols must be a mapping of name to options")]
     for name, spec in node.value.items():
-        line = spec.line
-        if not NAME_RE.match(name):
+        line = spec.at
+        if not NAME_RE.fullmatch(name):
             problems.append((line, f"symbol name {name!r} is not a letter followed by letters "
                                    "or digits (ASCII)"))
             continue
@@ -81,18 +87,24 @@ def check_symbols(node: Located) -> tuple[dict[str, Symbol], list[tuple[int, str
                                        "dimensions"))
             else:
                 dims = [str(d.value) for d in raw]
-                bad = [d for d, r in zip(dims, raw) if isinstance(r.value, bool)
-                       or not DIM_RE.match(d) or d in RESERVED
+                bad = [plain(r) for d, r in zip(dims, raw)
+                       if not isinstance(r.value, (str, int)) or isinstance(r.value, bool)
+                       or not DIM_RE.fullmatch(d) or d in RESERVED
                        or (d.isdigit() and int(d) > MAX_FIXED)]
                 if bad:
-                    problems.append((line, f"symbol '{name}': bad dimension {bad[0]!r} (a name "
+                    shown = bad[0] if isinstance(bad[0], str) else str(bad[0])
+                    problems.append((line, f"symbol '{name}': bad dimension {shown!r} (a name "
                                            f"that is not reserved, or an integer 1 to {MAX_FIXED})"))
                 shape = tuple(dims)
         if "assume" in opts:
             raw = opts["assume"].value
-            items = [a.value for a in raw] if isinstance(raw, list) else [raw]
+            items = [plain(a) for a in raw] if isinstance(raw, list) else [raw]
+            if not isinstance(raw, (list, str)):
+                problems.append((opts["assume"].line, f"symbol '{name}': assume must be a list "
+                                 f"of assumptions ({', '.join(ASSUMPTIONS)})"))
+                items = []
             for a in items:
-                if a not in ASSUMPTIONS:
+                if not isinstance(a, str) or a not in ASSUMPTIONS:
                     close = difflib.get_close_matches(str(a), ASSUMPTIONS, n=1)
                     problems.append((opts["assume"].line, f"symbol '{name}': unknown assumption "
                                      f"{a!r}" + (f" (did you mean '{close[0]}'?)" if close else "")))
@@ -101,22 +113,49 @@ def check_symbols(node: Located) -> tuple[dict[str, Symbol], list[tuple[int, str
                                      "square matrix"))
                 elif a == "full-column-rank" and len(shape) != 2:
                     problems.append((opts["assume"].line, f"symbol '{name}': '{a}' needs a matrix"))
-            assume = frozenset(a for a in items if a in ASSUMPTIONS)
+            assume = frozenset(a for a in items if isinstance(a, str) and a in ASSUMPTIONS)
         if "depends_on" in opts:
             dep = opts["depends_on"].value
-            if not isinstance(dep, str) or not NAME_RE.match(dep):
+            if not isinstance(dep, str) or not NAME_RE.fullmatch(dep):
                 problems.append((line, f"symbol '{name}': depends_on must name a symbol"))
                 dep = ""
         if "function" in opts:
             if opts["function"].value != "scalar":
                 problems.append((line, f"symbol '{name}': function must be 'scalar'"))
             fn = True
-        out[name] = Symbol(name, shape, assume, dep, fn)
-    lines = {name: spec.line for name, spec in node.value.items()}
+            # NOTATION.md: an abstract f: R -> R, used only as f(...); a shape, assumptions or
+            # a dependence would be silently ignored by the checks (or break them)
+            extra = [k for k in ("shape", "assume", "depends_on") if k in opts]
+            if extra:
+                problems.append((line, f"symbol '{name}': a function (f: R -> R) takes no "
+                                       f"'{extra[0]}'"))
+        integer = False
+        if "integer" in opts:
+            if opts["integer"].value != "positive":
+                problems.append((line, f"symbol '{name}': integer must be 'positive'"))
+            integer = True
+            # an exponent of mpow or a bound of sum(r, lo, hi, ...): a positive integer scalar
+            extra = [k for k in ("shape", "assume", "depends_on", "function") if k in opts
+                     and not (k == "shape" and opts[k].value == [])]
+            if extra:
+                problems.append((line, f"symbol '{name}': an integer (n = 1, 2, 3, ...) takes "
+                                       f"no '{extra[0]}'"))
+                shape = ()
+        out[name] = Symbol(name, shape, assume, dep, fn, integer)
+    lines = {name: spec.at for name, spec in node.value.items()}
+    dims = {d for s in out.values() for d in s.shape}
+    for s in out.values():
+        if s.integer and s.name in dims:
+            problems.append((lines[s.name], f"symbol '{s.name}': an integer symbol cannot also "
+                                            "be a dimension name"))
     for s in out.values():
         if s.depends_on:
             seen, cur = {s.name}, s.depends_on
             while cur:
+                if cur in out and out[cur].function:
+                    problems.append((lines[s.name], f"symbol '{s.name}' depends on '{cur}', "
+                                                    "which is a function"))
+                    break
                 if cur not in out:
                     problems.append((lines[s.name], f"symbol '{s.name}' depends on undeclared "
                                                 f"'{cur}'"))
@@ -157,9 +196,13 @@ def check_claims(node: Located, functions: frozenset[str]) -> tuple[list[Claim],
             problems.append((item.line, f"claim lacks {', '.join(missing)}"))
             continue
         layout = c["layout"].value
-        if layout not in LAYOUTS:
-            problems.append((c["layout"].line, f"claim layout {layout!r} is not one of "
-                                               f"{', '.join(LAYOUTS)}"))
+        if not isinstance(layout, str) or layout not in LAYOUTS:
+            problems.append((c["layout"].line, f"claim layout {plain(c['layout'])!r} is not one "
+                                               f"of {', '.join(LAYOUTS)}"))
+            continue
+        source = c["source"].value
+        if isinstance(source, bool) or not isinstance(source, (str, int)) or not str(source).strip():
+            problems.append((c["source"].line, "a claim's source must be text"))
             continue
         erratum = c["erratum"].value if "erratum" in c else False
         if not isinstance(erratum, bool):
@@ -221,10 +264,10 @@ def check_entry(node: Located, table: str, path: str) -> tuple[Entry | None, lis
         problems.append((f["differential"].line, "give 'derivative' or 'differential', not both"))
     elif "derivative" not in f and "differential" not in f:
         problems.append((node.line, "missing field 'derivative' (or 'differential')"))
-    if eid and (not ID_RE.match(eid) or len(eid) > 80):
+    if eid and (not ID_RE.fullmatch(eid) or len(eid) > 80):
         problems.append((f["id"].line, f"id {eid!r} must be lowercase letters, digits and "
                                        "single hyphens (at most 80 characters)"))
-        eid = re.sub(r"\s+", " ", eid)[:80]      # shown as written, on one line
+        eid = eid[:80]          # shown as written (Problem escapes what is not printable)
     elif "id" in f and not eid:
         problems.append((f["id"].line, "id must be text"))
     if "name" in f and (not isinstance(f["name"].value, str) or not f["name"].value.strip()):
@@ -236,6 +279,8 @@ def check_entry(node: Located, table: str, path: str) -> tuple[Entry | None, lis
             problems.append((f["tags"].line, "tags must be a list of text"))
         else:
             tags = tuple(t.value for t in raw)
+    if "revisions" in f:
+        problems += [(f["revisions"].at, m) for m in check_revisions(plain(f["revisions"]))]
     symbols, sp = check_symbols(f["symbols"]) if "symbols" in f else ({}, [])
     problems += sp
     if "sources" in f:

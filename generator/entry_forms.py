@@ -7,13 +7,22 @@ from __future__ import annotations
 
 from typing import Mapping
 
+import sympy
+
 from .derive import DeriveError, from_differential_to_derivative
-from .expr import NotationError
+from .expr import Add, Mul, NotationError, Num, Pow
 from .load import Located, plain
 from .model import Claim, Entry, Symbol, Variable
 from .parse_index import parse_equation, parse_index, parse_variable
 from .printing import index_text
 from .resolve import Context, assign_dims, resolve
+from .powers import differential_as_derivative, integer_problems, uses_powers
+from .treeops import all_indices, walk
+
+# A power with a larger exponent (9^9^9, t^99999999) cannot be worked with exactly: the checks
+# would run out of time or memory on it. The catalogue's exponents are small numbers.
+MAX_EXPONENT = 1000
+_HUGE = sympy.Integer(10) ** 100
 
 
 class _Stop(Exception):
@@ -25,17 +34,63 @@ def _text(value: Located, what: str, problems: list) -> str:
     if isinstance(v, bool) or not isinstance(v, (str, int, float)):
         problems.append((value.line, f"{what} must be text"))
         raise _Stop
+    if isinstance(v, float) and v - v != 0:        # .nan, .inf: not numbers to compute with
+        problems.append((value.line, f"{what} must be a finite number"))
+        raise _Stop
     return repr(v) if isinstance(v, float) else str(v)
 
 
 def _parse(fn, value: Located, what: str, problems: list, *args):
     text = _text(value, what, problems)
     try:
-        return text, fn(text, *args)
+        tree = fn(text, *args)
     except NotationError as e:
         col = f" (column {e.column + 1})" if e.column is not None else ""
         problems.append((value.line, f"{what}: {e.message}{col}"))
         raise _Stop
+    big = _large_exponent(tree[-1] if isinstance(tree, tuple) else tree)   # of: the right side
+    if big:
+        problems.append((value.line, f"{what}: {big}"))
+        raise _Stop
+    return text, tree
+
+
+def _constant(e) -> sympy.Expr | None:
+    """The value of a subtree made of numbers only (or None), with anything beyond _HUGE
+    standing as infinity, so that it is never computed."""
+    if isinstance(e, Num):
+        return e.value if abs(e.value) <= _HUGE else sympy.oo
+    if isinstance(e, (Add, Mul)):
+        parts = [_constant(c) for c in (e.terms if isinstance(e, Add) else e.factors)]
+        if any(p is None for p in parts):
+            return None
+        if any(p == sympy.oo for p in parts):
+            return sympy.oo
+        out = sympy.Add(*parts) if isinstance(e, Add) else sympy.Mul(*parts)
+        return out if out.is_finite and abs(out) <= _HUGE else sympy.oo
+    if isinstance(e, Pow):
+        base, x = _constant(e.base), _constant(e.exp)
+        if base is None or x is None:
+            return None
+        if sympy.oo in (base, x) or abs(x) > MAX_EXPONENT:
+            return sympy.oo
+        if base == 0 and not x.is_positive:
+            return None
+        out = base ** x
+        return out if out.is_finite and abs(out) <= _HUGE else sympy.oo
+    return None
+
+
+def _large_exponent(tree) -> str:
+    """A message if some power's exponent is a number too large to work with."""
+    if isinstance(tree, tuple):         # wrt: a name and indices, no powers
+        return ""
+    for n in walk(tree):
+        if isinstance(n, Pow):
+            x = _constant(n.exp)
+            if x is not None and (x == sympy.oo or abs(x) > MAX_EXPONENT):
+                return (f"an exponent larger than {MAX_EXPONENT} (in size) cannot be checked")
+    return ""
 
 
 def _variables(node: Located, symbols: Mapping[str, Symbol], problems: list) -> tuple[Variable, ...]:
@@ -49,7 +104,7 @@ def _variables(node: Located, symbols: Mapping[str, Symbol], problems: list) -> 
         sym = symbols.get(name)
         if sym is None:
             problems.append((item.line, f"wrt: undeclared symbol '{name}'"))
-        elif sym.function or sym.depends_on:
+        elif sym.function or sym.depends_on or sym.integer:
             problems.append((item.line, f"wrt: '{name}' must be a plain variable"))
         elif len(idx) != sym.rank:
             problems.append((item.line, f"wrt: '{name}' has rank {sym.rank} but is written "
@@ -99,6 +154,7 @@ def _check(f, symbols, functions, eid, table, path, line, tags, claims, of_hint,
             ctx.problem(f"free index '{i}' of the left side does not occur on the right side")
     of_res, of_dims = assign_dims(of_res, ctx, {})
     problems += [(f["of"].line, f"of: {m}") for m in ctx.problems]
+    problems += [(f["of"].line, f"of: {m}") for m in integer_problems(of_expr, symbols)]
     if problems:
         raise _Stop
 
@@ -115,16 +171,28 @@ def _check(f, symbols, functions, eid, table, path, line, tags, claims, of_hint,
     node = f[declared_as]
     parsed_text, parsed = _parse(parse_index, node, declared_as, problems, functions)
     expect = free if declared_as == "derivative" else lhs_idx
-    ctx = Context(symbols, var_names, frozenset(expect))
+    ctx = Context(symbols, var_names, frozenset(expect),
+                  differential=declared_as == "differential")
     res, exposed = resolve(parsed, ctx)
     for i in sorted(exposed - set(expect)):
         ctx.problem(f"index '{i}' is neither free nor summed (free: {', '.join(expect) or 'none'})")
     res, all_dims = assign_dims(res, ctx, {i: dims[i] for i in expect})
     problems += [(node.line, f"{declared_as}: {m}") for m in ctx.problems]
+    problems += [(node.line, f"{declared_as}: {m}") for m in integer_problems(parsed, symbols)]
     if problems:
         raise _Stop
     text, display = parsed_text, parsed
-    if declared_as == "differential":
+    if declared_as == "differential" and uses_powers(res):
+        # mpow and range sums are out of reach of the normal form: d(X)[a,b] is read as
+        # delta[a,k] * delta[b,l] directly (linearity is then checked by the numeric level)
+        if len(wrt) != 1 or set(wrt[0].indices) & all_indices(res):
+            problems.append((node.line, "differential: with mpow or sum(r, lo, hi, ...), one "
+                                        "variable whose indices do not occur in the "
+                                        "differential"))
+            raise _Stop
+        res, display = (differential_as_derivative(t, wrt[0]) for t in (res, parsed))
+        text = index_text(display)
+    elif declared_as == "differential":
         if len(wrt) != 1:
             problems.append((node.line, "differential: one variable only"))
             raise _Stop

@@ -19,7 +19,7 @@ MATRIX_SCALAR = ("det", "tr")                         # matrix argument, scalar 
 MATRIX_VALUED = ("inv", "adj", "expm", "pinv", "logm", "sinm", "cosm")
 RESERVED = frozenset({"D", "d", "delta", "sum", "dim"} | set(ELEMENTWISE) | set(MATRIX_SCALAR)
                      | set(MATRIX_VALUED) | {"kron", "diag", "vec", "eye", "ones", "unvec",
-                                             "commutation", "T"})
+                                             "commutation", "T", "mpow"})
 
 
 @dataclass(frozen=True)
@@ -117,8 +117,19 @@ class Differential:
     indices: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class RangeSum:
+    """sum(r, lo, hi, body) (an extension): the finite sum of body over the integer r = lo..hi,
+    bounds being integer expressions of declared `integer: positive` symbols (and numbers).
+    r stands for an integer inside body (in exponents of mpow); it is not an index."""
+    var: str
+    lo: "Expr"
+    hi: "Expr"
+    body: "Expr"
+
+
 Expr = Union[Num, Comp, Delta, Dim, Add, Mul, Pow, Call, Sum, MatEntry, MatScalar, Deriv,
-             Differential]
+             Differential, RangeSum]
 
 # --- matrix notation ------------------------------------------------------------------------
 
@@ -162,7 +173,9 @@ class MT:
 @dataclass(frozen=True)
 class MCall:
     """A function call: inv det tr adj expm logm sinm cosm pinv kron diag vec eye ones unvec
-    commutation and the elementwise functions; also abstract f with order (f'(z))."""
+    commutation and the elementwise functions; also abstract f with order (f'(z)).
+    Extensions: mpow(M, e) is the matrix power M^e, e an integer expression (args (M, e));
+    sum(r, lo, hi, body) is a finite sum over the integer r (args (MSym(r), lo, hi, body))."""
     func: str
     args: tuple["MExpr", ...]
     order: int = 0

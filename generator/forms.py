@@ -19,6 +19,7 @@ from .layouts import LAYOUTS, arrange, placement, same_arrangement, transposed_a
 from .matrix_ops import count_t, map_d, size, tidy, transpose
 from .model import Claim, Entry
 from .numeric import Case, claim_value, index_sizes, relative_error
+from .powers import expand
 from .shapes import ONE, ShapeError
 from .to_matrix import Converter, NoForm, Target
 
@@ -51,7 +52,9 @@ def check_form(entry: Entry, cases: Sequence[Case], form: MExpr, layout: str) ->
             return FormCheck(False, float("inf"), note)
         try:
             with np.errstate(all="ignore"):
-                got = evaluate_matrix(form, env)
+                # a form with mpow or a range sum: expanded at this case's exponents
+                got = evaluate_matrix(expand(form, case.exponents, entry.symbols)
+                                      if case.exponents else form, env)
         except (ValueError, KeyError, np.linalg.LinAlgError) as e:
             return FormCheck(False, float("inf"), f"cannot evaluate: {e}")
         if got.shape != want.shape:

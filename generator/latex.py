@@ -9,10 +9,10 @@ from __future__ import annotations
 import sympy
 
 from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, MatEntry, MatScalar,
-                   MCall, Mul, Num, Pow, Sum)
+                   MCall, Mul, Num, Pow, RangeSum, Sum)
 from .latex_matrix import (ADD, ATOM, FUNC_TEX, MUL, NEG, SUP, SymbolInfo, apply_tex, dim_tex,
                            escape_text, indices_tex, matrix_latex, matrix_tex, name_tex,
-                           number_tex, paren, sub)
+                           number_tex, paren, range_sum_tex, sub)
 
 __all__ = ["SymbolInfo", "index_latex", "matrix_latex", "escape_text"]
 
@@ -53,6 +53,9 @@ def _i(e: Expr, info: SymbolInfo) -> tuple[str, int]:
         return apply_tex(e.func, _i(e.arg, info)[0], e.order), ATOM
     if isinstance(e, Sum):
         return _sum(e, info), MUL
+    if isinstance(e, RangeSum):
+        return range_sum_tex(e.var, _i(e.lo, info)[0], _i(e.hi, info)[0],
+                             *_i(e.body, info)), MUL
     if isinstance(e, MatScalar):
         return matrix_latex(MCall(e.func, (e.arg,)), info), ATOM
     if isinstance(e, MatEntry):

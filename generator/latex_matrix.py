@@ -34,7 +34,7 @@ FUNC_TEX = {"exp": r"\exp", "log": r"\log", "sin": r"\sin", "cos": r"\cos", "tan
 _ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
             "#": r"\#", "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%",
             "~": r"\textasciitilde{}"}
-_ARITY = {"kron": 2, "unvec": 3, "commutation": 2}
+_ARITY = {"kron": 2, "unvec": 3, "commutation": 2, "mpow": 2, "sum": 4}
 _NAME = re.compile(r"([A-Za-z]+)([0-9]*)")
 _INDEX = re.compile(r"[a-z][0-9]*")
 
@@ -170,6 +170,8 @@ def _call_shape(m: MCall, info: SymbolInfo) -> tuple[str, str]:
         return _axis(args[0]), "1"
     if f == "unvec":
         return _axis(args[1]), _axis(args[2])
+    if f == "sum":
+        return _shape(args[3], info)
     s = [_shape(a, info) for a in args]
     if f == "kron":
         return _both(s[0][0], s[1][0]), _both(s[0][1], s[1][1])
@@ -305,6 +307,13 @@ def _juxtapose(a: MExpr, b: MExpr, info: SymbolInfo) -> str:
     return lt + (" " if rt.startswith("\\cdot") else "") + rt
 
 
+def range_sum_tex(var: str, lo: str, hi: str, body: str, level: int) -> str:
+    """\\sum_{r=lo}^{hi} body, the body bracketed unless it binds tighter than a product."""
+    if level < MUL or body.startswith("-"):
+        body = paren(body)
+    return rf"\sum_{{{var}={lo}}}^{{{hi}}} {body}"
+
+
 def _call(m: MCall, info: SymbolInfo) -> tuple[str, int]:
     f, args = m.func, m.args
     arity = _ARITY.get(f, 1)
@@ -321,6 +330,11 @@ def _call(m: MCall, info: SymbolInfo) -> tuple[str, int]:
         return f"e^{{{_m(a, info)[0]}}}", SUP
     if f == "kron":
         return _chain(m, info, r"\otimes"), OP
+    if f == "mpow":
+        return _wrap(a, info, ATOM) + f"^{{{_m(args[1], info)[0]}}}", SUP
+    if f == "sum":
+        return range_sum_tex(a.name, _m(args[1], info)[0], _m(args[2], info)[0],
+                             *_m(args[3], info)), MUL
     if f == "eye":
         return rf"\mathbf{{I}}_{{{dim_tex(a.name)}}}", ATOM
     if f == "ones":

@@ -19,6 +19,7 @@ class Symbol:
     assume: frozenset[str] = frozenset()
     depends_on: str = ""                  # the symbol it is a function of ('' = constant)
     function: bool = False                # an abstract scalar function f: R -> R
+    integer: bool = False                 # `integer: positive`: an exponent n = 1, 2, 3, ...
 
     @property
     def rank(self) -> int:

@@ -17,6 +17,7 @@ from .evaluate import Env, evaluate_index
 from .expr import Deriv
 from .layouts import arrange
 from .model import Entry
+from .powers import assignments, expand, instance, integer_names
 from .sample import draw_symbol, make_dependent, make_scalar_function
 from .shapes import size_of
 from .treeops import walk
@@ -60,6 +61,7 @@ class Case:
     functions: dict = field(default_factory=dict)
     hessians: bool = False
     t_num: np.ndarray | None = None      # the central-difference derivative, once computed
+    exponents: dict = field(default_factory=dict)  # integer symbols' values (powers.instance)
 
     def env(self, point: Mapping[str, np.ndarray]) -> Env:
         e = self.entry
@@ -167,6 +169,8 @@ def numeric_derivative(case: Case) -> np.ndarray:
 
 def claim_value(case: Case, expr=None) -> np.ndarray:
     e = case.entry
+    if expr is not None and case.exponents:     # a form with mpow: expanded at this case's n
+        expr = expand(expr, case.exponents, e.symbols)
     env = case.env({v.name: case.constants[v.name] for v in e.wrt})
     return evaluate_index(expr if expr is not None else e.derivative, env, e.free,
                           index_sizes(e, case.sizes))
@@ -190,7 +194,22 @@ class NumericRun:
 
 
 def numeric_check(entry: Entry) -> tuple[NumericRun, list[Case]]:
-    """Compare the claim with central differences at three size assignments."""
+    """Compare the claim with central differences at three size assignments (and, for an
+    entry with integer symbols, at each exponent of powers.EXPONENTS: see powers.instance)."""
+    if integer_names(entry.symbols):
+        samples, cases, worst = [], [], None
+        for values in assignments(entry.symbols):
+            run, more = numeric_check(instance(entry, values))
+            for c in more:
+                c.exponents = dict(values)
+            samples += [dict(r, sizes={**r["sizes"], **values}) for r in run.samples]
+            cases += more
+            if run.worst is not None and (worst is None or not run.passed
+                                          or run.worst["error"] > worst["error"]):
+                worst = dict(run.worst, sizes={**run.worst["sizes"], **values})
+            if not run.passed:
+                return NumericRun(False, run.tolerance, tuple(samples), worst, run.note), cases
+        return NumericRun(True, TOLERANCE[len(entry.wrt)], tuple(samples), worst), cases
     tol = TOLERANCE[len(entry.wrt)]
     samples, cases, worst = [], [], None
     for n, sizes in enumerate(size_assignments(entry)):

@@ -13,11 +13,12 @@ from __future__ import annotations
 import sympy
 
 from .expr import (ELEMENTWISE, MATRIX_SCALAR, MATRIX_VALUED, Add, Call, Comp, Delta, Deriv,
-                   Differential, Dim, Expr, MatEntry, MatScalar, Mul, NotationError, Num, Pow,
-                   Sum)
+                   Differential, Dim, Expr, MatEntry, MatScalar, MCall, Mul, NotationError, Num,
+                   Pow, RangeSum, Sum)
 from .lexer import (Cursor, Token, check_depth, is_index, number_value, rational_group,
                     tokenize)
-from .parse_matrix import SIGNATURES, arguments, dimension, matrix_expr, symbol_name
+from .parse_matrix import (SIGNATURES, arguments, dimension, matrix_expr, range_sum,
+                           symbol_name)
 
 MINUS_ONE = Num(sympy.Integer(-1))
 
@@ -183,6 +184,8 @@ def _call(cur: Cursor, t: Token, functions: frozenset[str]) -> Expr:
     if name in ELEMENTWISE or name in functions:
         return Call(name, arguments(cur, name, "e", functions, expr=_expr)[0])
     if name == "sum":
+        if _arity(cur) in (3, 4):   # sum(r, lo, hi, body): a finite sum over an integer range
+            return range_sum(cur, functions, _expr, RangeSum)
         cur.next()
         j = cur.next()
         if not (j.kind == "name" and not j.primes and is_index(j.text)) or not cur.accept(","):
@@ -191,6 +194,11 @@ def _call(cur: Cursor, t: Token, functions: frozenset[str]) -> Expr:
             raise cur.error("sum needs an index and an expression, as in sum(j, x[j])")
         body = _group_body(cur, functions, _expr)
         return Sum(j.text, body)
+    if name == "mpow":
+        m = MCall("mpow", tuple(arguments(cur, name, "ee", functions)))
+        if not cur.at("["):
+            raise cur.error("mpow(...) must be indexed, as in mpow(X, n)[i,j]")
+        return MatEntry("", m, _indices(cur))
     if name == "dim":
         cur.expect("(", "expected '(' after dim")
         d = dimension(cur)
@@ -215,6 +223,20 @@ def _call(cur: Cursor, t: Token, functions: frozenset[str]) -> Expr:
         raise cur.error(f"'{name}' is matrix notation; index a group, as in ({name}(...))[i,j]",
                         t)
     raise cur.error(f"unknown function '{name}'", t)
+
+
+def _arity(cur: Cursor) -> int:
+    """At '(': the number of top-level arguments of the call."""
+    start, end = cur.pos, cur.closing[cur.pos]
+    count, depth = 1, 0
+    for t in cur.tokens[start + 1:end]:
+        if t.kind == "op" and t.text in "([":
+            depth += 1
+        elif t.kind == "op" and t.text in ")]":
+            depth -= 1
+        elif t.kind == "op" and t.text == "," and depth == 0:
+            count += 1
+    return count
 
 
 def _indices(cur: Cursor) -> tuple[str, ...]:

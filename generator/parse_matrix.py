@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from .expr import (ELEMENTWISE, RESERVED, MBin, MCall, MD, MDim, MExpr, MNeg, MNum, MSym, MT,
                    NotationError)
-from .lexer import Cursor, check_depth, is_name, number_value, rational_group, tokenize
+from .lexer import (Cursor, check_depth, is_index, is_name, number_value, rational_group,
+                    tokenize)
 
 # Argument kinds per function: 'e' a matrix expression, 'd' a dimension.
 SIGNATURES: dict[str, str] = {
@@ -15,6 +16,7 @@ SIGNATURES: dict[str, str] = {
                         "diag", "vec")},
     **{f: "e" for f in ELEMENTWISE},
     "kron": "ee", "eye": "d", "ones": "d", "unvec": "edd", "commutation": "dd",
+    "mpow": "ee",       # mpow(M, e): M to an integer power e (an extension)
 }
 
 
@@ -112,6 +114,9 @@ def _call(cur: Cursor, t, functions: frozenset[str]) -> MExpr:
     if name == "D" and not t.primes:
         args = arguments(cur, "D", "nnn", functions, required=1)
         return MD(args[0], by=",".join(args[1:]))
+    if name == "sum" and not t.primes:
+        return range_sum(cur, functions, matrix_expr, lambda r, lo, hi, body:
+                         MCall("sum", (MSym(r), lo, hi, body)))
     if name in SIGNATURES and not t.primes:
         return MCall(name, tuple(arguments(cur, name, SIGNATURES[name], functions)))
     if name in functions:
@@ -154,6 +159,26 @@ def arguments(cur: Cursor, name: str, kinds: str, functions: frozenset[str],
         raise cur.error(message)
     cur.next()
     return args
+
+
+def range_sum(cur: Cursor, functions: frozenset[str], expr, build):
+    """At '(' after sum: `sum(r, lo, hi, body)` (an extension), the finite sum over the
+    integer r = lo..hi; r is one lowercase letter, optionally followed by digits."""
+    usage = "sum over a range needs a name, bounds and a body, as in sum(r, 0, n-1, ...)"
+    cur.expect("(", "expected '(' after sum")
+    r = cur.next()
+    if not (r.kind == "name" and not r.primes and is_index(r.text)) or not cur.accept(","):
+        raise cur.error(usage, r)
+    parts = []
+    for k in range(3):
+        if cur.at(")") or cur.at(","):
+            raise cur.error(usage)
+        parts.append(expr(cur, functions))
+        if k < 2 and not cur.accept(","):
+            raise cur.error(usage)
+    if not cur.accept(")"):
+        raise cur.unexpected(" in the arguments of sum()")
+    return build(r.text, *parts)
 
 
 def dimension(cur: Cursor) -> str:

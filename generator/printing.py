@@ -10,7 +10,8 @@ from __future__ import annotations
 import sympy
 
 from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, MatEntry, MatScalar,
-                   MBin, MCall, MD, MDim, MExpr, MNeg, MNum, MSym, MT, Mul, Num, Pow, Sum)
+                   MBin, MCall, MD, MDim, MExpr, MNeg, MNum, MSym, MT, Mul, Num, Pow, RangeSum,
+                   Sum)
 
 MINUS_ONE = Num(sympy.Integer(-1))
 
@@ -110,6 +111,8 @@ def _atom(e: Expr) -> str:
         return f"{e.func}{chr(39) * e.order}({_sum(e.arg)})"
     if isinstance(e, Sum):
         return f"sum({e.index}, {_sum(e.body)})"
+    if isinstance(e, RangeSum):
+        return f"sum({e.var}, {_sum(e.lo)}, {_sum(e.hi)}, {_sum(e.body)})"
     if isinstance(e, MatEntry):
         return f"{e.func}({matrix_text(e.arg)}){_idx(e.indices)}"
     if isinstance(e, MatScalar):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Mapping
 
 from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, MatEntry, MatScalar,
-                   MCall, MD, MDim, MSym, Mul, Num, Pow, Sum)
+                   MCall, MD, MDim, MSym, Mul, Num, Pow, RangeSum, Sum)
 from .model import Symbol
 from .shapes import ONE, ShapeError, shape_of, symbol_shape
 from .treeops import Fresh, all_indices, leaf_indices, rebuild, rename
@@ -124,6 +124,11 @@ def _factor(e: Expr, ctx: Context, protected: frozenset[str]) -> tuple[Expr, Cou
         if name not in exposed:
             ctx.problem(f"sum index '{e.index}' does not occur in its body")
         return Sum(name, body, e.dim), Counter(exposed - {name})
+    if isinstance(e, RangeSum):
+        # sum(r, lo, hi, body): the body is its own scope, like a function argument; the
+        # bounds are integer expressions (checked by powers.integer_problems)
+        body, exposed = _term(e.body, ctx, protected)
+        return RangeSum(e.var, e.lo, e.hi, body), Counter(exposed)
     ctx.problem(f"unexpected {type(e).__name__}")
     return e, Counter()
 

@@ -98,6 +98,17 @@ def shape_of(m: MExpr, symbols: Mapping[str, Symbol],
                     raise ShapeError(f"'@' of shapes {_show(a)} and {_show(b)}")
                 return a[0], b[1]
             return _broadcast(a, b, e.op)
+        if isinstance(e, MCall) and e.func == "sum" and len(e.args) == 4 \
+                and isinstance(e.args[0], MSym):
+            # the body, with the summation variable an integer scalar (its bounds and the
+            # exponents of mpow are checked by powers.integer_problems)
+            inner = {**symbols, e.args[0].name: Symbol(e.args[0].name, integer=True)}
+            return shape_of(e.args[3], inner, deriv)
+        if isinstance(e, MCall) and e.func == "mpow" and len(e.args) == 2:
+            s = go(e.args[0])
+            if s[0] != s[1]:
+                raise ShapeError(f"mpow() of a non-square {_show(s)} matrix")
+            return s
         if isinstance(e, MCall):
             return _call(e, go)
         raise ShapeError(f"unexpected {type(e).__name__}")

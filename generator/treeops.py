@@ -6,7 +6,7 @@ from typing import Iterable, Iterator
 import sympy
 
 from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, MatEntry, MatScalar,
-                   Mul, Num, Pow, Sum)
+                   Mul, Num, Pow, RangeSum, Sum)
 
 ZERO, ONE = Num(sympy.Integer(0)), Num(sympy.Integer(1))
 
@@ -30,6 +30,8 @@ def children(e: Expr) -> tuple[Expr, ...]:
         return (e.arg,)
     if isinstance(e, Sum):
         return (e.body,)
+    if isinstance(e, RangeSum):
+        return (e.lo, e.hi, e.body)
     return ()
 
 
@@ -89,6 +91,8 @@ def rebuild(e: Expr, kids: list[Expr]) -> Expr:
         return Call(e.func, kids[0], e.order)
     if isinstance(e, Sum):
         return Sum(e.index, kids[0], e.dim)
+    if isinstance(e, RangeSum):
+        return RangeSum(e.var, kids[0], kids[1], kids[2])
     return e
 
 

@@ -17,6 +17,7 @@ from .expr import Expr, MExpr
 from .layouts import LAYOUTS
 from .model import Claim, Entry
 from .numeric import NumericRun, numeric_check
+from .powers import PowerError, assignments, checked_text, expand, instance, integer_names
 from .printing import index_text, matrix_text
 from .simplify import simplify
 from .to_matrix import Target
@@ -88,6 +89,8 @@ def verify_entry(entry: Entry, limit: float = 0, exact_always: bool = EXACT_ALWA
 
 
 def _verify(entry: Entry, stage: list[str], exact_always: bool) -> Result:
+    if integer_names(entry.symbols):
+        return _verify_powers(entry, stage)
     sym = symmetric_names(entry)
     try:
         derived, display = derive_entry(entry)
@@ -153,14 +156,114 @@ def _verify(entry: Entry, stage: list[str], exact_always: bool) -> Result:
     return res
 
 
+def _verify_powers(entry: Entry, stage: list[str]) -> Result:
+    """An entry with integer symbols (mpow, sum over a range): the general level has no rule
+    for a symbolic exponent; the exact and numeric levels and every printed form are checked
+    at each exponent of powers.EXPONENTS, on the entry expanded there (powers.instance)."""
+    checked = checked_text(entry.symbols)
+    general = Level("out of reach", "a matrix power with a symbolic exponent (mpow) or a sum "
+                                    "over an integer range has no rule at the general level; "
+                                    "the exact and numeric levels are " + checked)
+    runs = [(values, instance(entry, values)) for values in assignments(entry.symbols)]
+    stage[0] = "exact"
+    verdicts = []
+    for values, inst in runs:
+        ok, why, sizes = exact_check(inst)
+        verdicts.append((values, ok, why, sizes))
+    sizes = dict(verdicts[0][3]) if verdicts else {}
+    for name in integer_names(entry.symbols):
+        sizes[name] = [v[name] for v, *_ in verdicts]
+    bad = next((v for v in verdicts if v[1] is False), None) or next(
+        (v for v in verdicts if v[1] is None), None)
+    if bad is None:
+        exact = Level("passed", checked, sizes)
+    else:
+        at = ", ".join(f"{k} = {x}" for k, x in sorted(bad[0].items()))
+        exact = Level("failed" if bad[1] is False else "not proven", f"at {at}: {bad[2]}", sizes)
+    stage[0] = "numeric"
+    samples, groups, worst, passed, note = [], [], None, True, ""
+    for values, inst in runs:
+        run, cases = numeric_check(inst)
+        samples += [dict(rec, sizes={**rec["sizes"], **values}) for rec in run.samples]
+        groups.append((inst, cases, values))
+        if run.worst is not None and (worst is None or run.worst["error"] > worst["error"]
+                                      or not run.passed):
+            worst = dict(run.worst, sizes={**run.worst["sizes"], **values})
+        if not run.passed:
+            passed, note = False, run.note
+            break
+    tol = run.tolerance if runs else 0.0
+    numeric = NumericRun(passed, tol, tuple(samples), worst,
+                         note or ("at each exponent of the exact level" if passed else ""))
+    res = Result(entry, general, exact, numeric, None, "")
+    if not passed:
+        w = worst or {}
+        where = (f" at sizes {w['sizes']}, seed {w['seed']}: largest relative error "
+                 f"{w['error']:.3g} (tolerance {tol:g})") if w else ""
+        res.failures.append(f"numeric level failed{where}{'; ' + note if note else ''}")
+        return res
+    if exact.status != "passed":
+        res.failures.append(f"neither the general ({general.status}) nor the exact level "
+                            f"({exact.status}: {exact.detail}) proves the claim")
+
+    def check(form: MExpr, layout: str) -> FormCheck:
+        worst_err = 0.0
+        for inst, cases, values in groups:
+            try:
+                chk = check_form(inst, cases, expand(form, values, entry.symbols), layout)
+            except PowerError as e:
+                return FormCheck(False, float("inf"), str(e))
+            if not chk.holds:
+                at = ", ".join(f"{k} = {x}" for k, x in sorted(values.items()))
+                return FormCheck(False, chk.error, f"at {at}: {chk.note}".rstrip(": "))
+            worst_err = max(worst_err, chk.error)
+        return FormCheck(True, worst_err)
+
+    stage[0] = "layout"
+    if entry.of_hint is not None:
+        worst_err, holds, why = 0.0, True, ""
+        for inst, cases, values in groups:
+            chk = check_of_hint(inst, cases, inst.of_hint[1])
+            worst_err, holds, why = max(worst_err, chk.error), holds and chk.holds, chk.note
+        res.of_hint = FormCheck(holds, worst_err, why)
+        if not holds:
+            res.failures.append(f"matrix hint of: '{entry.of_hint[0]}' does not equal the "
+                                f"function {entry.of_text} {why}".rstrip())
+    hints = {c.layout: c for c in entry.claims if c.hint}
+    for c in entry.claims:
+        chk = check(c.form, c.layout)
+        res.claims.append((c, chk))
+        if c.hint and not chk.holds:
+            res.failures.append(f"matrix hint {c.layout}: '{c.text}' does not hold "
+                                f"({_why(chk)})")
+        elif not c.hint and c.erratum and chk.holds:
+            res.failures.append(f"claim of {c.source} ({c.layout}: '{c.text}') is marked "
+                                "erratum but holds")
+        elif not c.hint and not c.erratum and not chk.holds:
+            res.failures.append(f"claim of {c.source} ({c.layout}: '{c.text}') does not hold "
+                                f"({_why(chk)}); mark it erratum: true if the source is wrong")
+    dims = _dims(entry, [entry.derivative])
+    derived_forms = {}
+    for layout in LAYOUTS:
+        try:
+            derived_forms[layout] = derived_candidates(entry, layout, [entry.derivative], dims)
+        except (ValueError, TypeError, AttributeError):
+            derived_forms[layout] = []
+    for layout in LAYOUTS:
+        res.layouts[layout] = choose_form(entry, None, layout, hints, derived_forms, dims, check)
+    return res
+
+
 def _why(chk: FormCheck) -> str:
     return chk.note or f"largest relative error {chk.error:.3g}"
 
 
 def choose_form(entry: Entry, cases, layout: str, hints: dict[str, Claim],
-                derived_forms: dict[str, list[MExpr]], dims) -> LayoutForm:
+                derived_forms: dict[str, list[MExpr]], dims, check=None) -> LayoutForm:
     """The first hint that holds, else the smallest derived form that holds (derived in this
-    layout, or derived in another and carried over by the layout rules)."""
+    layout, or derived in another and carried over by the layout rules). `check(form,
+    layout)` replaces check_form(entry, cases, ...) (for entries with integer symbols)."""
+    check = check or (lambda form, lay: check_form(entry, cases, form, lay))
     target = Target(entry, layout, dims)
     oracle = Oracle(target)
     tried: list[tuple[str, MExpr]] = []
@@ -178,7 +281,7 @@ def choose_form(entry: Entry, cases, layout: str, hints: dict[str, Claim],
             candidates += [carry(entry, m, src, layout, oracle) for m in forms]
     tried += [("derived", m) for m in rank_forms(candidates)]
     for origin, form in tried:
-        chk = check_form(entry, cases, form, layout)
+        chk = check(form, layout)
         if chk.holds:
             return LayoutForm(form, matrix_text(form), origin, chk)
     return LayoutForm(None, None, "none", None)

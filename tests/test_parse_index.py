@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, MatEntry,
-                            MatScalar, MBin, MCall, MD, MNeg, MSym, MT, Mul, NotationError, Num,
-                            Pow, Sum)
+                            MatScalar, MBin, MCall, MD, MNeg, MNum, MSym, MT, Mul, NotationError,
+                            Num, Pow, RangeSum, Sum)
 from generator.parse_index import parse_equation, parse_index, parse_variable
 
 EXAMPLES = Path("/work/shared/examples")
@@ -316,3 +316,41 @@ def test_random_text_only_notation_errors(text):
             parse(text)
         except NotationError as e:
             assert isinstance(e.message, str) and e.message
+
+
+# The matrix-power extension (README.md "Notation"): mpow(M, e)[i,j] and sum(r, lo, hi, body)
+# beside sum(j, body), which is unchanged.
+def _mpow(e):
+    return MCall("mpow", (MSym("X"), e))
+
+
+POWER_VALID = [
+    ("mpow(X, n)[i,j]", MatEntry("", _mpow(MSym("n")), ("i", "j"))),
+    ("(mpow(X, n))[i,j]", MatEntry("", _mpow(MSym("n")), ("i", "j"))),
+    ("n * mpow(X, n-1)[l,k]", Mul((Comp("n", ()), MatEntry(
+        "", _mpow(MBin("-", MSym("n"), MNum(1))), ("l", "k"))))),
+    ("tr(mpow(X, n))", MatScalar("tr", _mpow(MSym("n")))),
+    ("sum(r, 0, n-1, mpow(X, r)[i,k])",
+     RangeSum("r", n(0), Add((Comp("n", ()), Mul((M1, n(1))))),
+              MatEntry("", _mpow(MSym("r")), ("i", "k")))),
+    ("sum(j, x[j])", Sum("j", x_j)),
+]
+POWER_INVALID = [
+    ("mpow(X, n)", "mpow(...) must be indexed"),
+    ("mpow(X)[i,j]", "mpow() takes 2 arguments"),
+    ("sum(r, 0, n-1)", "sum over a range needs a name, bounds and a body"),
+    ("sum(R, 0, n-1, x[i])", "sum over a range needs a name, bounds and a body"),
+    ("sum(r, 0, , x[i])", "sum over a range needs a name, bounds and a body"),
+]
+
+
+@pytest.mark.parametrize("text, tree", POWER_VALID)
+def test_power_valid(text, tree):
+    assert parse_index(text, F) == tree
+
+
+@pytest.mark.parametrize("text, message", POWER_INVALID)
+def test_power_invalid(text, message):
+    with pytest.raises(NotationError) as e:
+        parse_index(text, F)
+    assert message in e.value.message

@@ -156,3 +156,36 @@ def test_random_text_only_notation_errors(text):
         parse_matrix(text, F)
     except NotationError as e:
         assert isinstance(e.message, str) and e.message
+
+
+# The matrix-power extension (README.md "Notation"): mpow(M, e) and sum(r, lo, hi, body).
+N, I1 = MSym("n"), MNum(1)
+POWER_VALID = [
+    ("mpow(X, n)", MCall("mpow", (X, N))),
+    ("mpow(X, n-1).T", MT(MCall("mpow", (X, MBin("-", N, I1))))),
+    ("mpow(X.T, 2)", MCall("mpow", (MT(X), MNum(2)))),
+    ("sum(i, 0, n-1, mpow(X, i) @ A)",
+     MCall("sum", (MSym("i"), MNum(0), MBin("-", N, I1),
+                   MBin("@", MCall("mpow", (X, MSym("i"))), A)))),
+]
+POWER_INVALID = [
+    ("mpow(X)", "mpow() takes 2 arguments"),
+    ("mpow(X, n, 2)", "mpow() takes 2 arguments"),
+    ("X ^ n", "matrix notation has no '^'"),
+    ("sum(i, 0, n-1)", "sum over a range needs a name, bounds and a body"),
+    ("sum(I, 0, n, X)", "sum over a range needs a name, bounds and a body"),
+    ("sum(i, 0, n, X, A)", "unexpected ',' in the arguments of sum()"),
+    ("mpow", "'mpow' is reserved and cannot be a symbol"),
+]
+
+
+@pytest.mark.parametrize("text, tree", POWER_VALID)
+def test_power_valid(text, tree):
+    assert parse_matrix(text, F) == tree
+
+
+@pytest.mark.parametrize("text, message", POWER_INVALID)
+def test_power_invalid(text, message):
+    with pytest.raises(NotationError) as e:
+        parse_matrix(text, F)
+    assert message in e.value.message
