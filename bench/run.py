@@ -155,16 +155,15 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-# Done when every formula holds KaTeX's output; the time is measured from navigation start.
-_DONE = """() => {
-  const all = document.querySelectorAll('.arithmatex');
-  return all.length > 0 && [...all].every(e => e.querySelector('.katex'));
-}"""
+# katex-init.js sets window.mcrTypeset = {start, end} (performance.now(), from navigation
+# start) when it has typeset every formula of the page.
 _MEASURE = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
   const res = performance.getEntriesByType('resource');
   const bytes = nav.transferSize + res.reduce((s, r) => s + r.transferSize, 0);
-  return [performance.now(), bytes, document.querySelectorAll('.arithmatex').length];
+  const all = document.querySelectorAll('.arithmatex');
+  const done = [...all].filter(e => e.querySelector('.katex')).length;
+  return [window.mcrTypeset.end, bytes, all.length, done];
 }"""
 
 
@@ -173,16 +172,13 @@ def _typeset_once(browser, url: str) -> tuple[float, int, int]:
     context = browser.new_context()
     try:
         page = context.new_page()
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-            url.split("/", 3)[0] + "//" + url.split("/")[2]) else route.abort())
         page.goto(url, wait_until="commit")
-        if page.evaluate("document.querySelectorAll('.arithmatex').length") or "tables" in url:
-            page.wait_for_function(_DONE, timeout=30000, polling="raf")
-        else:
-            page.wait_for_load_state("load")
-        page.wait_for_load_state("load")
-        now, size, count = page.evaluate(_MEASURE)
-        return now, size, count
+        page.wait_for_function("window.mcrTypeset !== undefined", timeout=30000)
+        page.wait_for_load_state("networkidle")       # the search index and fonts, counted
+        end, size, count, done = page.evaluate(_MEASURE)
+        if done != count:
+            raise SystemExit(f"make bench: {url}: {count - done} formulas not typeset")
+        return end, size, count
     finally:
         context.close()
 
