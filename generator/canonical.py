@@ -15,10 +15,11 @@ from typing import Iterable, Mapping
 
 import sympy
 
-from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, MatEntry, MatScalar,
-                   MBin, MNeg, MSym, Mul, Num, Pow, Sum)
+from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, Integral, MatEntry,
+                   MatScalar, MBin, MNeg, MSym, Mul, Num, Pow, Sum)
+from .model import Symbol
 from .shapes import ONE, shape_of, symbol_shape
-from .treeops import Fresh, neg, rename as rename_leaf
+from .treeops import Fresh, neg, rename as rename_leaf, rename_scalar, with_scalar
 
 _counter = itertools.count()
 
@@ -32,6 +33,18 @@ class FuncAtom:
 
 @dataclass(frozen=True)
 class GroupAtom:
+    nf: tuple["Term", ...]
+
+
+@dataclass(frozen=True)
+class IntegralAtom:
+    """The integral of nf over a bound scalar from lo to hi. The bound scalar has the name
+    _iv<depth> (its nesting depth), so integrals equal up to the name of their variable
+    (alpha-equivalent) get one key; nf is one term without summed indices (sums, constant
+    factors and summed indices are taken out: the integral is linear)."""
+    var: str
+    lo: sympy.Expr
+    hi: sympy.Expr
     nf: tuple["Term", ...]
 
 
@@ -153,6 +166,8 @@ def build(e: Expr, symmetric: frozenset[str] = frozenset()) -> NF:
         return (Term(sympy.Integer(1), (), ((FuncAtom(e.func, e.order,
                                                      canonical(build(e.arg, symmetric))),
                                             sympy.Integer(1)),)),)
+    if isinstance(e, Integral):
+        return _integral(e, symmetric)
     if isinstance(e, MatEntry):
         if e.func == "adj":
             return build(Mul((MatScalar("det", e.arg), MatEntry("inv", e.arg, e.indices))),
@@ -168,6 +183,37 @@ def build(e: Expr, symmetric: frozenset[str] = frozenset()) -> NF:
 
 
 _SYMBOLS: dict = {}
+_DEPTH = [0]
+
+
+def _integral(e: Integral, symmetric) -> NF:
+    """Linearity: each term of the body gives one integral of the factors that contain the
+    variable, times the others (the summed indices stay outside: a finite sum commutes with
+    the integral); a term without the variable is multiplied by hi - lo (finite bounds)."""
+    var = f"_iv{_DEPTH[0]}"
+    outer = _SYMBOLS.get("current")
+    _SYMBOLS["current"] = with_scalar(outer or {}, var)
+    _DEPTH[0] += 1
+    try:
+        body = canonical(build(rename_scalar(e.body, e.var, var), symmetric))
+    finally:
+        _DEPTH[0] -= 1
+        _SYMBOLS["current"] = outer
+    out = []
+    for t in body:
+        inside = tuple((a, x) for a, x in t.factors if _mentions(a, var))
+        rest = tuple((a, x) for a, x in t.factors if not _mentions(a, var))
+        if not inside and e.hi.value.is_finite:
+            out.append(Term(t.coeff * (e.hi.value - e.lo.value), t.dummies, rest))
+            continue
+        atom = IntegralAtom(var, e.lo.value, e.hi.value, (Term(sympy.Integer(1), (), inside),))
+        out.append(Term(t.coeff, t.dummies, rest + ((atom, sympy.Integer(1)),)))
+    return tuple(out)
+
+
+def _mentions(a, var: str) -> bool:
+    """Whether atom a contains the scalar `var` (a name no symbol or index has)."""
+    return var in _atom_key(a, ())
 
 
 def _from_matrix(e, symmetric) -> NF:
@@ -207,7 +253,7 @@ def _atom_indices(a) -> set[str]:
     if isinstance(a, FuncAtom):
         return set().union(*(_term_indices(t) - {d for d, _ in t.dummies} for t in a.arg)) \
             if a.arg else set()
-    if isinstance(a, GroupAtom):
+    if isinstance(a, (GroupAtom, IntegralAtom)):
         return set().union(*(_term_indices(t) - {d for d, _ in t.dummies} for t in a.nf)) \
             if a.nf else set()
     return set()
@@ -220,6 +266,9 @@ def _subst_atom(a, old: str, new: str):
         return FuncAtom(a.func, a.order, canonical(tuple(_subst_term(t, old, new) for t in a.arg)))
     if isinstance(a, GroupAtom):
         return GroupAtom(canonical(tuple(_subst_term(t, old, new) for t in a.nf)))
+    if isinstance(a, IntegralAtom):
+        return IntegralAtom(a.var, a.lo, a.hi,
+                            canonical(tuple(_subst_term(t, old, new) for t in a.nf)))
     return a
 
 
@@ -367,7 +416,7 @@ def _commute(t: Term) -> Term:
 # --- canonical keys ---------------------------------------------------------------------------
 
 def atom_key(a, ren: tuple[tuple[str, str], ...], symmetric: frozenset[str] = frozenset()) -> str:
-    if isinstance(a, (FuncAtom, GroupAtom)):
+    if isinstance(a, (FuncAtom, GroupAtom, IntegralAtom)):
         own = _atom_indices(a)
         return _cached_key(a, tuple(sorted(x for x in ren if x[0] in own)),
                            _SYMMETRIC.get("current", frozenset()))
@@ -405,6 +454,8 @@ def _atom_key(a, ren) -> str:
         return f"{a.func}{a.order}({nf_key(a.arg, ren)})"
     if isinstance(a, GroupAtom):
         return f"({nf_key(a.nf, ren)})"
+    if isinstance(a, IntegralAtom):
+        return f"int[{a.var};{a.lo};{a.hi}]({nf_key(a.nf, ren)})"
     raise TypeError(type(a).__name__)
 
 
@@ -445,8 +496,8 @@ def canonical(nf: Iterable[Term], order: Mapping[str, int] = {}) -> NF:
 def normal_form(e: Expr, free: tuple[str, ...] = (), symbols=None,
                 symmetric: frozenset[str] = frozenset()) -> NF:
     """The canonical form of a resolved tree whose free indices are `free`."""
-    if symbols is not None:
-        _SYMBOLS["current"] = symbols
+    if symbols is not None:     # with the bound scalars of integrals (see IntegralAtom)
+        _SYMBOLS["current"] = {**symbols, **{f"_iv{k}": Symbol(f"_iv{k}") for k in range(8)}}
     _SYMMETRIC["current"] = symmetric
     return canonical(build(e), {i: n for n, i in enumerate(free)})
 

@@ -10,17 +10,18 @@ index-form rule here: the derivation says so (DeriveError) instead of guessing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 import sympy
 
 from .expr import (MATRIX_VALUED, Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr,
-                   MatEntry, MatScalar, MBin, MCall, MD, MExpr, MNeg, MNum, MSym, MT, Mul, Num,
-                   Pow, Sum)
+                   Integral, MatEntry, MatScalar, MBin, MCall, MD, MDim, MExpr, MNeg, MNum, MSym,
+                   MT, Mul, Num, Pow, Sum)
 from .model import Symbol, Variable
 from .shapes import ONE, shape_of, symbol_shape
-from .treeops import (ONE as N1, ZERO, Fresh, add, all_indices, mul, neg, rename, sums)
+from .treeops import (ONE as N1, ZERO, Fresh, add, all_indices, mul, neg, rename, sums,
+                      with_scalar)
 
 
 class DeriveError(Exception):
@@ -154,6 +155,9 @@ class Deriver:
                 new = self.fresh()
                 e = Sum(new, rename(e.body, e.index, new), e.dim)
             return sums([(e.index, e.dim)], self(e.body))
+        if isinstance(e, Integral):    # constant bounds: under the integral sign
+            d = replace(self, symbols=with_scalar(self.symbols, e.var))(e.body)
+            return ZERO if d == ZERO else Integral(e.var, e.lo, e.hi, d)
         if isinstance(e, Pow):
             return self.power(e)
         if isinstance(e, Call):
@@ -238,6 +242,8 @@ class Deriver:
             return self.trace_of_series(m.func, m.args[0])
         if e.func in SERIES_DERIVATIVE and isinstance(e, MatEntry) and self.commutes(m):
             return self.series_commuting(e)
+        if e.func in ("expm", "logm") and isinstance(e, MatEntry) and len(e.indices) == 2:
+            return self.integral_rule(e)
         if e.func in SERIES_DERIVATIVE or e.func == "pinv":
             raise DeriveError(f"{e.func} has no index-form derivative rule here; out of reach")
         if e.func == "" and isinstance(e, MatEntry):
@@ -375,6 +381,35 @@ class Deriver:
         dm = self(from_matrix_to_index(e.arg, a, j, self.symbols, self.fresh))
         out = sums([(a, n)], mul(MatEntry(g1, e.arg, (i, a)), dm))
         return out if sign > 0 else neg(out)
+
+
+    def integral_rule(self, e: MatEntry) -> Expr:
+        """For any square M (integral representations of the Frechet derivatives):
+        d e^M = int_0^1 e^(a M) dM e^((1-a) M) da, and, for the principal log of an M with no
+        eigenvalue on the closed negative real axis,
+        d log M = int_0^inf (M + z I)^-1 dM (M + z I)^-1 dz."""
+        m = e.arg
+        i, j = e.indices
+        n = str(self._shape(m)[0])
+        names = ("a", "s", "t", "u", "w") if e.func == "expm" else ("z", "s", "t", "u", "w")
+        v = next((c for c in names if c not in self.symbols and c not in self.fresh.used), None)
+        while v is None or v in self.symbols:
+            v = self.fresh()
+        self.fresh.used.add(v)
+        p, q = self.fresh(), self.fresh()
+        dm = self(from_matrix_to_index(m, p, q, self.symbols, self.fresh))
+        if dm == ZERO:
+            return ZERO
+        s = MSym(v)
+        if e.func == "expm":
+            left = MatEntry("expm", MBin("*", s, m), (i, p))
+            right = MatEntry("expm", MBin("*", MBin("-", MNum(sympy.Integer(1)), s), m), (q, j))
+            hi = Num(sympy.Integer(1))
+        else:
+            shifted = MBin("+", m, MBin("*", s, MCall("eye", (MDim(n),))))
+            left, right = MatEntry("inv", shifted, (i, p)), MatEntry("inv", shifted, (q, j))
+            hi = Num(sympy.oo)
+        return Integral(v, Num(sympy.Integer(0)), hi, sums([(p, n), (q, n)], mul(left, dm, right)))
 
 
 def differentiate(e: Expr, var: Variable, symbols: Mapping[str, Symbol]) -> Expr:

@@ -7,14 +7,16 @@ sums; only Sum nodes do), so nothing loops over components. Matrix notation eval
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Callable, Mapping
 
 import numpy as np
 
-from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, MatEntry, MatScalar,
-                   MBin, MCall, MD, MDim, MExpr, MNeg, MNum, MSym, MT, Mul, Num, Pow, Sum)
-from .treeops import walk
+from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, Integral, MatEntry,
+                   MatScalar, MBin, MCall, MD, MDim, MExpr, MNeg, MNum, MSym, MT, Mul, Num, Pow,
+                   Sum)
+from .treeops import children
 
 Labelled = tuple[np.ndarray, tuple[str, ...]]
 
@@ -77,7 +79,7 @@ def _infer_sizes(expr: Expr, env: Env, cache: dict) -> dict[str, int]:
     """Index sizes read off the leaves and Sum dims; a delta passes a size across."""
     out: dict[str, int] = {}
     links = []
-    for n in walk(expr):
+    for n in _outside_integrals(expr):
         shape: tuple[int, ...] = ()
         if isinstance(n, Comp) and n.name in env.values:
             shape = np.shape(env.values[n.name])
@@ -100,6 +102,47 @@ def _infer_sizes(expr: Expr, env: Env, cache: dict) -> dict[str, int]:
             elif b in out:
                 out[a] = out[b]
     return out
+
+
+def _outside_integrals(e: Expr):
+    """The nodes of the tree, not entering integrals (their bodies need their variable)."""
+    yield e
+    if not isinstance(e, Integral):
+        for c in children(e):
+            yield from _outside_integrals(c)
+
+
+QUADRATURE_NODES = 48
+
+
+@lru_cache(maxsize=None)
+def quadrature(lo: float, hi: float, nodes: int = QUADRATURE_NODES) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights for an integral from lo to hi (hi may be inf): Gauss-Legendre on
+    [lo, hi]; on [lo, inf) after z = lo + t/(1 - t), t in [0, 1), dz = dt/(1 - t)^2, which
+    turns an integrand decaying like z^-2 (such as (x + z)^-2) into a smooth one on [0, 1]."""
+    t, w = np.polynomial.legendre.leggauss(nodes)
+    if np.isfinite(hi):
+        return lo + (hi - lo) * (t + 1) / 2, w * (hi - lo) / 2
+    t, w = (t + 1) / 2, w / 2
+    return lo + t / (1 - t), w / (1 - t) ** 2
+
+
+def _integral(e: Integral, env: Env, sizes: Mapping[str, int]) -> Labelled:
+    """The integral by quadrature: the body evaluated at each node, with the variable bound
+    to the node (a fresh cache each time: matrix arguments contain the variable)."""
+    zs, ws = quadrature(float(e.lo.value), float(e.hi.value))
+    total, labels = None, ()
+    for z, w in zip(zs, ws):
+        inner = replace(env, values={**env.values, e.var: np.array(float(z))})
+        cache: dict = {}
+        known = _infer_sizes(e.body, inner, cache)
+        known.update(sizes)
+        arr, lab = _ev(e.body, inner, known, cache)
+        if total is None:
+            total, labels = w * arr, lab
+        else:
+            total = total + w * np.transpose(arr, [lab.index(i) for i in labels])
+    return total, labels
 
 
 def _ev(e: Expr, env: Env, sizes: Mapping[str, int], cache: dict) -> Labelled:
@@ -148,6 +191,8 @@ def _ev(e: Expr, env: Env, sizes: Mapping[str, int], cache: dict) -> Labelled:
         if e.index not in inner:
             raise ValueError(f"no size for sum index '{e.index}'")
         return arr * inner[e.index], labels   # a body constant along the index
+    if isinstance(e, Integral):
+        return _integral(e, env, sizes)
     if isinstance(e, Differential):
         raise ValueError(f"d({e.name}) has no value: convert the differential first")
     raise ValueError(f"cannot evaluate {type(e).__name__}")

@@ -14,8 +14,8 @@ from typing import Mapping
 
 import sympy
 
-from .expr import (Add, Call, Comp, Delta, Deriv, Dim, Expr, MatEntry, MatScalar, MBin, MCall,
-                   MD, MExpr, MNeg, MNum, MSym, MT, Mul, Num, Pow, Sum)
+from .expr import (Add, Call, Comp, Delta, Deriv, Dim, Expr, Integral, MatEntry, MatScalar, MBin,
+                   MCall, MD, MExpr, MNeg, MNum, MSym, MT, Mul, Num, Pow, Sum)
 from .model import Entry
 from .shapes import size_of
 from .treeops import walk
@@ -346,6 +346,8 @@ def exact_check(entry: Entry, claim: Expr | None = None) -> tuple[bool | None, s
         realm = Realm(entry, sizes)
         ev = Evaluator(realm)
         claim = entry.derivative if claim is None else claim
+        if any(isinstance(n, Integral) for x in (entry.of, claim) for n in walk(x)):
+            raise OutOfReach("an integral (integral(...)) is out of reach at the exact level")
         free = entry.free
         ranges = [range(ev.dims[i]) for i in free]
         lhs_n = len(entry.lhs_indices)

@@ -19,7 +19,7 @@ MATRIX_SCALAR = ("det", "tr")                         # matrix argument, scalar 
 MATRIX_VALUED = ("inv", "adj", "expm", "pinv", "logm", "sinm", "cosm")
 RESERVED = frozenset({"D", "d", "delta", "sum", "dim"} | set(ELEMENTWISE) | set(MATRIX_SCALAR)
                      | set(MATRIX_VALUED) | {"kron", "diag", "vec", "eye", "ones", "unvec",
-                                             "commutation", "T", "mpow"})
+                                             "commutation", "T", "mpow", "integral"})
 
 
 @dataclass(frozen=True)
@@ -128,8 +128,20 @@ class RangeSum:
     body: "Expr"
 
 
+@dataclass(frozen=True)
+class Integral:
+    """integral(v, lo, hi, body) (an extension): the integral of body over the real scalar v
+    from lo to hi, constant bounds (Num; hi may be Num(sympy.oo), written `inf`). v is bound:
+    inside body it is a real scalar, Comp(v, ()) in index notation and MSym(v) in matrix
+    arguments. body's free indices are the integral's."""
+    var: str
+    lo: "Num"
+    hi: "Num"
+    body: "Expr"
+
+
 Expr = Union[Num, Comp, Delta, Dim, Add, Mul, Pow, Call, Sum, MatEntry, MatScalar, Deriv,
-             Differential, RangeSum]
+             Differential, RangeSum, Integral]
 
 # --- matrix notation ------------------------------------------------------------------------
 

@@ -6,10 +6,12 @@ notation in textbook style; index notation uses it for matrix-function arguments
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy
 
-from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, MatEntry, MatScalar,
-                   MCall, Mul, Num, Pow, RangeSum, Sum)
+from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, Integral, MatEntry,
+                   MatScalar, MCall, Mul, Num, Pow, RangeSum, Sum)
 from .latex_matrix import (ADD, ATOM, FUNC_TEX, MUL, NEG, SUP, SymbolInfo, apply_tex, dim_tex,
                            escape_text, indices_tex, matrix_latex, matrix_tex, name_tex,
                            number_tex, paren, range_sum_tex, sub)
@@ -56,6 +58,8 @@ def _i(e: Expr, info: SymbolInfo) -> tuple[str, int]:
     if isinstance(e, RangeSum):
         return range_sum_tex(e.var, _i(e.lo, info)[0], _i(e.hi, info)[0],
                              *_i(e.body, info)), MUL
+    if isinstance(e, Integral):
+        return _integral(e, info), MUL
     if isinstance(e, MatScalar):
         return matrix_latex(MCall(e.func, (e.arg,)), info), ATOM
     if isinstance(e, MatEntry):
@@ -65,6 +69,16 @@ def _i(e: Expr, info: SymbolInfo) -> tuple[str, int]:
     if isinstance(e, Differential):      # MUL: a power of it needs brackets, d(X^2) otherwise
         return r"\mathrm{d}" + comp_tex(e.name, e.indices), MUL
     raise TypeError(f"not an index-notation node: {e!r}")
+
+
+def _integral(e: Integral, info: SymbolInfo) -> str:
+    """\\int_{lo}^{hi} body \\, da (\\infty for an infinite upper bound)."""
+    hi = r"\infty" if e.hi.value == sympy.oo else _i(e.hi, info)[0]
+    body, level = _i(e.body, replace(info, ranks={**info.ranks, e.var: 0}))
+    if level < MUL or body.startswith("-"):
+        body = paren(body)
+    return (rf"\int_{{{_i(e.lo, info)[0]}}}^{{{hi}}} {body} \, \mathrm{{d}}"
+            rf"{name_tex(e.var, indexed=False)}")
 
 
 def _add(e: Add, info: SymbolInfo) -> str:

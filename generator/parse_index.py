@@ -13,8 +13,8 @@ from __future__ import annotations
 import sympy
 
 from .expr import (ELEMENTWISE, MATRIX_SCALAR, MATRIX_VALUED, Add, Call, Comp, Delta, Deriv,
-                   Differential, Dim, Expr, MatEntry, MatScalar, MCall, Mul, NotationError, Num,
-                   Pow, RangeSum, Sum)
+                   Differential, Dim, Expr, Integral, MatEntry, MatScalar, MCall, Mul,
+                   NotationError, Num, Pow, RangeSum, Sum)
 from .lexer import (Cursor, Token, check_depth, is_index, number_value, rational_group,
                     tokenize)
 from .parse_matrix import (SIGNATURES, arguments, dimension, matrix_expr, range_sum,
@@ -194,6 +194,8 @@ def _call(cur: Cursor, t: Token, functions: frozenset[str]) -> Expr:
             raise cur.error("sum needs an index and an expression, as in sum(j, x[j])")
         body = _group_body(cur, functions, _expr)
         return Sum(j.text, body)
+    if name == "integral":
+        return _integral(cur, functions)
     if name == "mpow":
         m = MCall("mpow", tuple(arguments(cur, name, "ee", functions)))
         if not cur.at("["):
@@ -223,6 +225,61 @@ def _call(cur: Cursor, t: Token, functions: frozenset[str]) -> Expr:
         raise cur.error(f"'{name}' is matrix notation; index a group, as in ({name}(...))[i,j]",
                         t)
     raise cur.error(f"unknown function '{name}'", t)
+
+
+def _integral(cur: Cursor, functions: frozenset[str]) -> Integral:
+    """At '(' after integral: `integral(v, lo, hi, body)` (an extension), the integral of body
+    over the real scalar v from lo to hi; v is one lowercase letter, optionally followed by
+    digits; the bounds are numbers, the upper one may be `inf`."""
+    usage = ("integral needs a variable, two constant bounds and a body, as in "
+             "integral(a, 0, 1, ...)")
+    cur.expect("(", "expected '(' after integral")
+    v = cur.next()
+    if not (v.kind == "name" and not v.primes and is_index(v.text)) or not cur.accept(","):
+        raise cur.error(usage, v)
+    bounds = []
+    for k in range(2):
+        if cur.at(")") or cur.at(","):
+            raise cur.error(usage)
+        t = cur.peek()
+        if k == 1 and t.kind == "name" and t.text == "inf" and not t.primes \
+                and cur.peek(1).text in (",", ")"):
+            cur.next()
+            bounds.append(sympy.oo)
+        else:
+            value = _constant(_expr(cur, functions))
+            if value is None:
+                raise cur.error("the bounds of an integral are numbers (the upper one may be "
+                                "inf)", t)
+            bounds.append(value)
+        if not cur.accept(","):
+            raise cur.error(usage)
+    if cur.at(")"):
+        raise cur.error(usage)
+    body = _expr(cur, functions)
+    if not cur.accept(")"):
+        raise cur.unexpected(" in the arguments of integral()")
+    if not bounds[0] < bounds[1]:
+        raise cur.error("the lower bound of an integral must be below the upper one", v)
+    return Integral(v.text, Num(bounds[0]), Num(bounds[1]), body)
+
+
+def _constant(e: Expr):
+    """The value of a number written as a Num, a product of Nums (-1) or a ratio; else None."""
+    if isinstance(e, Num):
+        return e.value
+    if isinstance(e, Mul):
+        out = sympy.Integer(1)
+        for f in e.factors:
+            v = _constant(f)
+            if v is None:
+                return None
+            out *= v
+        return out
+    if isinstance(e, Pow):
+        b, x = _constant(e.base), _constant(e.exp)
+        return None if b is None or x is None or b == 0 else b ** x
+    return None
 
 
 def _arity(cur: Cursor) -> int:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import sympy
 
-from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, MatEntry, MatScalar,
-                   MBin, MCall, MD, MDim, MExpr, MNeg, MNum, MSym, MT, Mul, Num, Pow, RangeSum,
-                   Sum)
+from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, Integral, MatEntry,
+                   MatScalar, MBin, MCall, MD, MDim, MExpr, MNeg, MNum, MSym, MT, Mul, Num, Pow,
+                   RangeSum, Sum)
 
 MINUS_ONE = Num(sympy.Integer(-1))
 
@@ -113,6 +113,9 @@ def _atom(e: Expr) -> str:
         return f"sum({e.index}, {_sum(e.body)})"
     if isinstance(e, RangeSum):
         return f"sum({e.var}, {_sum(e.lo)}, {_sum(e.hi)}, {_sum(e.body)})"
+    if isinstance(e, Integral):
+        hi = "inf" if e.hi.value == sympy.oo else _sum(e.hi)
+        return f"integral({e.var}, {_sum(e.lo)}, {hi}, {_sum(e.body)})"
     if isinstance(e, MatEntry):
         return f"{e.func}({matrix_text(e.arg)}){_idx(e.indices)}"
     if isinstance(e, MatScalar):

@@ -11,11 +11,11 @@ from collections import Counter
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Mapping
 
-from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, MatEntry, MatScalar,
-                   MCall, MD, MDim, MSym, Mul, Num, Pow, RangeSum, Sum)
+from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, Integral, MatEntry,
+                   MatScalar, MCall, MD, MDim, MSym, Mul, Num, Pow, RangeSum, Sum)
 from .model import Symbol
 from .shapes import ONE, ShapeError, shape_of, symbol_shape
-from .treeops import Fresh, all_indices, leaf_indices, rebuild, rename
+from .treeops import Fresh, all_indices, leaf_indices, rebuild, rename, with_scalar
 from .treeops import children as children_of
 
 
@@ -129,6 +129,17 @@ def _factor(e: Expr, ctx: Context, protected: frozenset[str]) -> tuple[Expr, Cou
         # bounds are integer expressions (checked by powers.integer_problems)
         body, exposed = _term(e.body, ctx, protected)
         return RangeSum(e.var, e.lo, e.hi, body), Counter(exposed)
+    if isinstance(e, Integral):
+        # integral(v, lo, hi, body): the body is its own scope; v is a real scalar in it
+        if e.var in ctx.symbols:
+            ctx.problem(f"integration variable '{e.var}' is already a symbol here")
+        outer = ctx.symbols
+        ctx.symbols = with_scalar(outer, e.var)
+        try:
+            body, exposed = _term(e.body, ctx, protected)
+        finally:
+            ctx.symbols = outer
+        return Integral(e.var, e.lo, e.hi, body), Counter(exposed)
     ctx.problem(f"unexpected {type(e).__name__}")
     return e, Counter()
 
@@ -237,28 +248,28 @@ def assign_dims(e: Expr, ctx: Context, known: Mapping[str, str]) -> tuple[Expr, 
     def note(i: str, d: str) -> None:
         seen.setdefault(i, set()).add(d)
 
-    def visit(n: Expr) -> None:
+    def visit(n: Expr, symbols: Mapping[str, Symbol] = ctx.symbols) -> None:
         if isinstance(n, Comp):
-            sym = ctx.symbols.get(n.name)
+            sym = symbols.get(n.name)
             if sym is not None and len(sym.shape) == len(n.indices):
                 for i, d in zip(n.indices, sym.shape):
                     note(i, d)
         elif isinstance(n, Differential):
-            sym = ctx.symbols.get(n.name)
+            sym = symbols.get(n.name)
             if sym is not None and len(sym.shape) == len(n.indices):
                 for i, d in zip(n.indices, sym.shape):
                     note(i, d)
         elif isinstance(n, Deriv):
             by = deriv_by(n.name, n.by, ctx) or []
-            shape = ctx.symbols[n.name].shape if n.name in ctx.symbols else ()
+            shape = symbols[n.name].shape if n.name in symbols else ()
             for b in by:
-                shape += ctx.symbols[b].shape if b in ctx.symbols else ()
+                shape += symbols[b].shape if b in symbols else ()
             if len(shape) == len(n.indices):
                 for i, d in zip(n.indices, shape):
                     note(i, d)
         elif isinstance(n, MatEntry):
             try:
-                r, c = _check_matrix_arg(n.arg, Context(ctx.symbols, ctx.variables,
+                r, c = _check_matrix_arg(n.arg, Context(symbols, ctx.variables,
                                                         ctx.protected), n.func)
             except ShapeError:
                 return
@@ -267,8 +278,10 @@ def assign_dims(e: Expr, ctx: Context, known: Mapping[str, str]) -> tuple[Expr, 
                 note(i, d)
         elif isinstance(n, Delta):
             links.append((n.i, n.j))
+        if isinstance(n, Integral):
+            symbols = with_scalar(symbols, n.var)
         for c in children_of(n):
-            visit(c)
+            visit(c, symbols)
 
     visit(e)
     for _ in range(len(links) + 1):  # a delta carries a dimension from one index to the other

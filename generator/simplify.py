@@ -10,9 +10,10 @@ from typing import Mapping
 
 import sympy
 
-from .canonical import NF, FuncAtom, GroupAtom, Term, _atom_indices, _subst_atom, normal_form
-from .expr import Add, Call, Comp, Deriv, Expr, MatEntry, Delta, Mul, Num, Pow, Sum
-from .treeops import ONE, ZERO, Fresh, leaf_indices, walk
+from .canonical import (NF, FuncAtom, GroupAtom, IntegralAtom, Term, _SYMBOLS, _atom_indices,
+                        _subst_atom, normal_form)
+from .expr import Add, Call, Comp, Deriv, Expr, Integral, MatEntry, Delta, Mul, Num, Pow, Sum
+from .treeops import ONE, ZERO, Fresh, leaf_indices, rename_scalar, walk
 
 HALF = sympy.Rational(1, 2)
 
@@ -26,6 +27,16 @@ def _atom_expr(a, display: bool, fresh: Fresh) -> Expr:
         return Call(a.func, _nf_expr(a.arg, display, fresh), a.order)
     if isinstance(a, GroupAtom):
         return _nf_expr(a.nf, display, fresh)
+    if isinstance(a, IntegralAtom):
+        # the bound scalar gets a readable name that no symbol or index has
+        taken = set(_SYMBOLS.get("current") or ()) | fresh.used
+        names = ("a", "s", "t", "u", "w") if a.hi.is_finite else ("z", "s", "t", "u", "w")
+        name = next((c for c in names if c not in taken), None)
+        while name is None or name in taken:
+            name = fresh()
+        fresh.used.add(name)
+        body = rename_scalar(_nf_expr(a.nf, display, fresh), a.var, name)
+        return Integral(name, Num(a.lo), Num(a.hi), body)
     return a
 
 

@@ -5,8 +5,8 @@ from typing import Iterable, Iterator
 
 import sympy
 
-from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, MatEntry, MatScalar,
-                   Mul, Num, Pow, RangeSum, Sum)
+from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, Integral, MatEntry,
+                   MatScalar, MBin, MCall, MExpr, MNeg, MSym, MT, Mul, Num, Pow, RangeSum, Sum)
 
 ZERO, ONE = Num(sympy.Integer(0)), Num(sympy.Integer(1))
 
@@ -32,6 +32,8 @@ def children(e: Expr) -> tuple[Expr, ...]:
         return (e.body,)
     if isinstance(e, RangeSum):
         return (e.lo, e.hi, e.body)
+    if isinstance(e, Integral):
+        return (e.body,)
     return ()
 
 
@@ -93,7 +95,46 @@ def rebuild(e: Expr, kids: list[Expr]) -> Expr:
         return Sum(e.index, kids[0], e.dim)
     if isinstance(e, RangeSum):
         return RangeSum(e.var, kids[0], kids[1], kids[2])
+    if isinstance(e, Integral):
+        return Integral(e.var, e.lo, e.hi, kids[0])
     return e
+
+
+def rename_scalar(e: Expr, old: str, new: str) -> Expr:
+    """Rename the scalar `old` (an integration variable: Comp(old, ()) in index notation,
+    MSym(old) in matrix arguments) to `new`, stopping where an Integral binds `old` again."""
+    if old == new:
+        return e
+    if isinstance(e, Comp):
+        return Comp(new, ()) if e.name == old and not e.indices else e
+    if isinstance(e, MatEntry):
+        return MatEntry(e.func, rename_matrix_symbol(e.arg, old, new), e.indices)
+    if isinstance(e, MatScalar):
+        return MatScalar(e.func, rename_matrix_symbol(e.arg, old, new))
+    if isinstance(e, Integral) and e.var == old:
+        return e
+    return rebuild(e, [rename_scalar(c, old, new) for c in children(e)])
+
+
+def rename_matrix_symbol(m: MExpr, old: str, new: str) -> MExpr:
+    if isinstance(m, MSym):
+        return MSym(new) if m.name == old else m
+    if isinstance(m, MBin):
+        return MBin(m.op, rename_matrix_symbol(m.left, old, new),
+                    rename_matrix_symbol(m.right, old, new))
+    if isinstance(m, MNeg):
+        return MNeg(rename_matrix_symbol(m.arg, old, new))
+    if isinstance(m, MT):
+        return MT(rename_matrix_symbol(m.arg, old, new))
+    if isinstance(m, MCall):
+        return MCall(m.func, tuple(rename_matrix_symbol(a, old, new) for a in m.args), m.order)
+    return m
+
+
+def with_scalar(symbols, var: str):
+    """The symbol table with the integration variable `var` as a real scalar."""
+    from .model import Symbol
+    return {**symbols, var: Symbol(var)}
 
 
 class Fresh:
