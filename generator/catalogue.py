@@ -9,7 +9,7 @@ from .load import Located, Problem, identity_files, read_file
 from .model import Entry
 
 FILE_FIELDS = {"table", "title", "entries", "description"}
-TABLE_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+TABLE_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")       # fullmatch: "t\n" is no table
 
 
 def check_file(path: Path, root: Located) -> tuple[list[Entry], list[Problem]]:
@@ -18,12 +18,15 @@ def check_file(path: Path, root: Located) -> tuple[list[Entry], list[Problem]]:
         return [], [Problem(shown, root.line, "", "the file must be a mapping with table, "
                                                   "title and entries")]
     top = root.value
-    problems = [Problem(shown, v.line, "", f"unknown file field '{k}'") for k, v in top.items()
+    problems = [Problem(shown, v.at, "", f"unknown file field {k!r}") for k, v in top.items()
                 if k not in FILE_FIELDS]
     table = top.get("table")
-    if table is None or not isinstance(table.value, str) or not TABLE_RE.match(table.value):
+    if table is None or not isinstance(table.value, str) or not TABLE_RE.fullmatch(table.value):
         problems.append(Problem(shown, table.line if table else 1, "",
                                 "table must be lowercase words joined by hyphens"))
+    title = top.get("title")
+    if title is not None and (not isinstance(title.value, str) or not title.value.strip()):
+        problems.append(Problem(shown, title.line, "", "title must be text"))
     entries_node = top.get("entries")
     if entries_node is None or not isinstance(entries_node.value, list):
         problems.append(Problem(shown, entries_node.line if entries_node else 1, "",
