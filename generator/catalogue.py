@@ -59,6 +59,8 @@ def load_catalogue(paths: list[str]) -> tuple[list[Entry], list[Problem]]:
     for p in paths:
         if not Path(p).exists():
             problems.append(Problem(p, 1, "", "no such file or folder"))
+        elif Path(p).is_dir() and not any(identity_files([p])):
+            problems.append(Problem(p, 1, "", "no identity files (*.yaml, *.yml) in this folder"))
     files = list(identity_files([p for p in paths if Path(p).exists()]))
     for path in files:
         root, found = read_file(path)

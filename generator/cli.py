@@ -164,6 +164,10 @@ def _run_options(p) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # a console that cannot show a character (ASCII-only, say) gets an escape, not a crash
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     ap = argparse.ArgumentParser(prog="python -m generator",
                                  description="The verified reference of matrix calculus.")
     ap.add_argument("--version", action="version", version=VERSION)

@@ -340,3 +340,24 @@ def test_derive_linear_map(runs):
 ])
 def test_derive_problems(runs, name, message):
     assert runs[name].out.startswith(message)
+
+
+def test_an_empty_folder_is_an_input_error(tmp_path, capsys):
+    from generator.cli import main as cli_main
+    assert cli_main(["verify", str(tmp_path)]) == 2
+    assert f"{tmp_path}:1: -: no identity files" in capsys.readouterr().out
+
+
+def test_export_survives_an_ascii_only_console(tmp_path):
+    import os
+    import subprocess
+    import sys
+    path = tmp_path / "t.yaml"
+    path.write_text("table: t\nentries:\n- id: u-name\n  name: Dérivée ≤ naïve\n"
+                    "  tags: [x]\n  symbols: {a: {}, x: {shape: [n]}}\n  of: y[i] = a * x[i]\n"
+                    "  wrt: x[k]\n  derivative: a * delta[i,k]\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "generator", "export", str(path)],
+                       capture_output=True, env={**os.environ, "PYTHONIOENCODING": "ascii"},
+                       cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert b"Traceback" not in r.stderr and b"D\\xe9riv\\xe9e" in r.stdout
