@@ -114,9 +114,19 @@ def check_symbols(node: Located) -> tuple[dict[str, Symbol], list[tuple[int, str
                 elif a == "full-column-rank" and len(shape) != 2:
                     problems.append((opts["assume"].line, f"symbol '{name}': '{a}' needs a matrix"))
             assume = frozenset(a for a in items if isinstance(a, str) and a in ASSUMPTIONS)
+        inputs: tuple[str, ...] = ()
         if "depends_on" in opts:
             dep = opts["depends_on"].value
-            if not isinstance(dep, str) or not NAME_RE.fullmatch(dep):
+            if isinstance(dep, list):     # depends_on: [x, y]: two or more scalar variables
+                names = [d.value for d in dep]
+                if len(names) < 2 or len(set(map(str, names))) != len(names) or not all(
+                        isinstance(d, str) and NAME_RE.fullmatch(d) for d in names):
+                    problems.append((line, f"symbol '{name}': depends_on must name a symbol "
+                                           "or list two or more different symbols"))
+                    dep = ""
+                else:
+                    dep, inputs = names[0], tuple(names)
+            elif not isinstance(dep, str) or not NAME_RE.fullmatch(dep):
                 problems.append((line, f"symbol '{name}': depends_on must name a symbol"))
                 dep = ""
         if "function" in opts:
@@ -141,7 +151,7 @@ def check_symbols(node: Located) -> tuple[dict[str, Symbol], list[tuple[int, str
                 problems.append((line, f"symbol '{name}': an integer (n = 1, 2, 3, ...) takes "
                                        f"no '{extra[0]}'"))
                 shape = ()
-        out[name] = Symbol(name, shape, assume, dep, fn, integer)
+        out[name] = Symbol(name, shape, assume, dep, fn, integer, inputs)
     lines = {name: spec.at for name, spec in node.value.items()}
     dims = {d for s in out.values() for d in s.shape}
     for s in out.values():
@@ -149,6 +159,13 @@ def check_symbols(node: Located) -> tuple[dict[str, Symbol], list[tuple[int, str
             problems.append((lines[s.name], f"symbol '{s.name}': an integer symbol cannot also "
                                             "be a dimension name"))
     for s in out.values():
+        for w in s.inputs:
+            v = out.get(w)
+            if v is None or v.shape or v.sources or v.function or v.integer:
+                problems.append((lines[s.name], f"symbol '{s.name}' depends on a list: each of "
+                                                f"its variables must be a declared plain scalar "
+                                                f"('{w}' is not)"))
+                break
         if s.depends_on:
             seen, cur = {s.name}, s.depends_on
             while cur:

@@ -129,6 +129,8 @@ class Deriver:
     fresh: Fresh
 
     def depends(self, name: str) -> bool:
+        if name in self.symbols and self.var.name in self.symbols[name].inputs:
+            return True
         cur = self.symbols[name].depends_on if name in self.symbols else ""
         while cur:
             if cur == self.var.name:
@@ -168,8 +170,11 @@ class Deriver:
             if not self.depends(e.name):
                 return ZERO
             sym = self.symbols[e.name]
-            if e.by == "" and sym.depends_on == self.var.name:
+            if e.by == "" and sym.depends_on == self.var.name and not sym.inputs:
                 return Deriv(e.name, e.indices + self.var.indices, f"{self.var.name},{self.var.name}")
+            if sym.inputs and e.by in sym.inputs and self.var.name in sym.inputs:
+                # D(U, x) of U(x, y) by y: D(U, x, y) (scalar variables: no indices added)
+                return Deriv(e.name, e.indices, f"{e.by},{self.var.name}")
             raise DeriveError(f"a derivative of D({e.name}) is out of reach")
         if isinstance(e, Differential):
             raise DeriveError("d(...) cannot be differentiated")
@@ -182,6 +187,8 @@ class Deriver:
         if not self.depends(e.name):
             return ZERO
         sym = self.symbols[e.name]
+        if sym.inputs:     # U(x, y): the partial by the one variable, named
+            return Deriv(e.name, e.indices, self.var.name)
         if sym.depends_on == self.var.name:
             return Deriv(e.name, e.indices + self.var.indices)
         # a chain: e depends on u, which depends (perhaps through others) on the variable
@@ -319,6 +326,8 @@ class Deriver:
         if isinstance(m, MSym):
             if m.name == self.var.name:
                 return MNum(sympy.Integer(1))
+            if self.symbols[m.name].inputs:
+                return MD(m.name, by=self.var.name)
             if self.symbols[m.name].depends_on == self.var.name:
                 return MD(m.name)
             raise DeriveError(f"'{m.name}' depends on the variable through another symbol; "

@@ -84,10 +84,12 @@ class Realm:
         for name in e.dependency_order():
             s = e.symbols[name]
             shape = self.shape(name)
-            inputs = list(sympy.flatten(self.arrays[s.depends_on])) if self.arrays[s.depends_on].shape else [self.arrays[s.depends_on][()]]
+            inputs = [c for w in s.sources for c in (
+                list(sympy.flatten(self.arrays[w])) if self.arrays[w].shape
+                else [self.arrays[w][()]])]
             comps = {}
             for idx in itertools.product(*(range(n) for n in shape)):
-                if s.depends_on in self.var_syms:
+                if all(w in self.var_syms for w in s.sources):
                     comps[idx] = sympy.Function(f"{name}_{'_'.join(map(str, idx))}")(*inputs)
                 else:
                     comps[idx] = _partial(name, idx, len(inputs), self.fns)(*inputs)

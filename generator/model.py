@@ -20,6 +20,14 @@ class Symbol:
     depends_on: str = ""                  # the symbol it is a function of ('' = constant)
     function: bool = False                # an abstract scalar function f: R -> R
     integer: bool = False                 # `integer: positive`: an exponent n = 1, 2, 3, ...
+    # `depends_on: [x, y]` (an extension): a function of two or more scalar variables, each
+    # differentiated apart (D(U, x), D(U, y), D(U, x, y)); depends_on is then the first
+    inputs: tuple[str, ...] = ()
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The symbols this one is a function of (none for a constant)."""
+        return self.inputs or ((self.depends_on,) if self.depends_on else ())
 
     @property
     def rank(self) -> int:

@@ -72,6 +72,19 @@ class Case:
         for name in e.dependency_order():
             w = e.symbols[name].depends_on
             dep = self.dependents[name]
+            ins = e.symbols[name].inputs
+            if ins:       # U(x, y): realised as a function of the vector (x, y)
+                at = np.array([float(values[v]) for v in ins])
+                values[name] = dep.value(at)
+                jac = dep.jacobian(at)
+                for a, v in enumerate(ins):
+                    derivs[(name, v)] = jac[..., a]
+                if self.hessians:
+                    hess = _fd_jacobian(dep.jacobian, at)
+                    for a, v in enumerate(ins):
+                        for b, u in enumerate(ins):
+                            derivs[(name, f"{v},{u}")] = hess[..., a, b]
+                continue
             values[name] = dep.value(values[w])
             jac = dep.jacobian(values[w])
             derivs[(name, w)] = jac
@@ -86,7 +99,7 @@ class Case:
         inner = {}
         if e.symbols[var].rank == 0:     # D(U) inside a matrix argument has the shape of U
             for (name, by), t in derivs.items():
-                if by == "" and t.ndim <= 2:
+                if (by == "" or e.symbols[name].inputs) and t.ndim <= 2:
                     inner[(name, by)] = t.reshape(t.shape + (1,) * (2 - t.ndim))
         return Env(values=values, derivs=derivs, functions=self.functions, dims=dims,
                    deriv_matrices=inner)
@@ -123,8 +136,9 @@ def make_case(entry: Entry, sizes: dict[str, int], seed: int) -> Case:
         if s.function:
             case.functions[name] = make_scalar_function(rng)
         elif s.depends_on:
-            case.dependents[name] = make_dependent(rng, _shape(entry, name, sizes),
-                                                   _shape(entry, s.depends_on, sizes), s.assume)
+            case.dependents[name] = make_dependent(
+                rng, _shape(entry, name, sizes),
+                (len(s.inputs),) if s.inputs else _shape(entry, s.depends_on, sizes), s.assume)
         else:
             case.constants[name] = draw_symbol(rng, _shape(entry, name, sizes), s.assume)
     return case

@@ -2,7 +2,9 @@
 
 A symbol declared `integer: positive` (n = 1, 2, 3, ...) may be the exponent of `mpow(M, e)`
 and a bound of the finite sum `sum(r, lo, hi, body)`; e, lo and hi are integer expressions:
-integers, integer symbols, summation variables, `+`, `-` and `*`. No level proves such an
+integers, integer symbols, summation variables, `+`, `-` and `*`. Inside body, r is also an
+integer scalar (a factor `r * ...`, an argument `c(r)` of a declared scalar function, which
+writes a coefficient sequence c_r), never an index. No level proves such an
 entry for every n: it is checked at the exponents EXPONENTS, each by expanding mpow into
 products and each range sum into its terms (`instance`), which leaves notation version 1
 that every level already knows.
@@ -14,11 +16,11 @@ from typing import Mapping
 
 import sympy
 
-from .expr import (Add, Comp, Delta, Differential, MBin, MCall, MDim, MExpr, MNeg, MNum, MSym,
-                   Mul, Num, RangeSum)
+from .expr import (Add, Comp, Delta, Deriv, Differential, MatEntry, MBin, MCall, MDim, MExpr,
+                   MNeg, MNum, MSym, Mul, Num, RangeSum)
 from .model import Entry, Symbol
 from .shapes import ShapeError, shape_of
-from .treeops import children, rebuild
+from .treeops import children, leaf_indices, rebuild
 
 EXPONENTS = (1, 2, 3, 4)      # each integer symbol takes these values in turn
 MAX_POWER = 64                # an expanded exponent beyond this is refused
@@ -101,9 +103,14 @@ def integer_problems(tree, symbols: Mapping[str, Symbol]) -> list[str]:
             _check_int(hi, bound, "sum() bound", out)
             visit(body, bound | {var})
             return
-        if isinstance(node, Comp) and not node.indices and node.name in bound - names:
-            out.append(f"'{node.name}' is a summation variable: use it in an exponent of "
-                       "mpow() only")
+        ranged = bound - names
+        used = set(leaf_indices(node)) if isinstance(node, (Comp, Delta, Deriv, Differential,
+                                                             MatEntry)) else set()
+        for r in sorted(used & ranged):
+            msg = (f"'{r}' is a summation variable over a range: use it in exponents, bounds "
+                   "and as a scalar (a factor, an argument of a function), not as an index")
+            if msg not in out:
+                out.append(msg)
         for child in _children(node):
             visit(child, bound)
 

@@ -126,8 +126,15 @@ def _factor(e: Expr, ctx: Context, protected: frozenset[str]) -> tuple[Expr, Cou
         return Sum(name, body, e.dim), Counter(exposed - {name})
     if isinstance(e, RangeSum):
         # sum(r, lo, hi, body): the body is its own scope, like a function argument; the
-        # bounds are integer expressions (checked by powers.integer_problems)
-        body, exposed = _term(e.body, ctx, protected)
+        # bounds are integer expressions (checked by powers.integer_problems); inside it the
+        # summation variable is an integer scalar (r * ..., c(r))
+        outer = ctx.symbols
+        if e.var not in outer:
+            ctx.symbols = {**outer, e.var: Symbol(e.var, integer=True)}
+        try:
+            body, exposed = _term(e.body, ctx, protected)
+        finally:
+            ctx.symbols = outer
         return RangeSum(e.var, e.lo, e.hi, body), Counter(exposed)
     if isinstance(e, Integral):
         # integral(v, lo, hi, body): the body is its own scope; v is a real scalar in it
@@ -180,6 +187,9 @@ def deriv_by(e_name: str, by: str, ctx: Context) -> list[str] | None:
     sym = ctx.symbols.get(e_name)
     if sym is None or not sym.depends_on:
         return None
+    if sym.inputs:     # U(x, y): D(U, x), D(U, y), D(U, x, y), each variable named
+        parts = by.split(",") if by else []
+        return parts if parts and all(p in sym.inputs for p in parts) else None
     if not by:
         return [ctx.variables[0]] if sym.depends_on == ctx.variables[0] else None
     parts = by.split(",")
@@ -224,6 +234,8 @@ def _check_matrix_arg(m, ctx: Context, func: str = ""):
     def deriv(name: str, by: str):
         sym = ctx.symbols.get(name)
         var = ctx.symbols.get(ctx.variables[0])
+        if sym is not None and sym.inputs and by and all(b in sym.inputs for b in by.split(",")):
+            return symbol_shape(sym)      # U(x, y): D(U, x) and D(U, x, y) have U's shape
         if by or sym is None or var is None or var.rank != 0 or sym.depends_on != var.name:
             raise ShapeError(f"D({name}) inside a matrix argument needs a scalar variable")
         return symbol_shape(sym)

@@ -302,3 +302,74 @@ def test_variable_index_name_reused_as_a_summed_index(tmp_path):
     d = derived(e)
     assert equal(d, e.derivative, e.free, e.symbols)
     assert not equal(d, claim_tree(e, "x[k]"), e.free, e.symbols)
+
+
+# A function of two scalars, `depends_on: [x, y]` (README.md "Notation"): Wikipedia
+# matrix-by-scalar row 8, d^2 U^-1 / dx dy, with the article's cell as matrix claims.
+TWO = {"x": {}, "y": {}, "U": {"shape": ["n", "n"], "depends_on": ["x", "y"],
+                               "assume": ["invertible"]}}
+MIXED = ("inv(U)[i,a] * (D(U, x)[a,b] * inv(U)[b,c] * D(U, y)[c,d] - D(U, x, y)[a,d]"
+         " + D(U, y)[a,b] * inv(U)[b,c] * D(U, x)[c,d]) * inv(U)[d,j]")
+CELL = ("inv(U) @ (D(U, x) @ inv(U) @ D(U, y) - D(U, x, y) + D(U, y) @ inv(U) @ D(U, x))"
+        " @ inv(U)")
+
+
+def _two_scalars(tmp_path, derivative, claims=(), symbols=None):
+    from generator.verify import verify_entry
+    doc = {"table": "matrix-by-scalar", "title": "T", "entries": [{
+        "id": "e", "name": "n", "symbols": symbols or TWO, "of": "Y[i,j] = inv(U)[i,j]",
+        "wrt": ["x", "y"], "derivative": derivative,
+        "claims": [{"source": "s", "layout": lay, "matrix": m, **({"erratum": True} if bad
+                                                                    else {})}
+                   for lay, m, bad in claims]}]}
+    path = tmp_path / "e.yaml"
+    path.write_text(dump(doc))
+    entries, problems = load_catalogue([str(path)])
+    return entries, problems, (verify_entry(entries[0]) if entries else None)
+
+
+@pytest.mark.parametrize("derivative, holds", [
+    (MIXED, True),
+    # the other order of the mixed partial is the same (exact level)
+    (MIXED.replace("D(U, x, y)", "D(U, y, x)"), True),
+    (MIXED.replace("- D(U, x, y)", "+ D(U, x, y)"), False),               # sign of d2U/dxdy
+    ("inv(U)[i,a] * (2 * D(U, x)[a,b] * inv(U)[b,c] * D(U, y)[c,d] - D(U, x, y)[a,d])"
+     " * inv(U)[d,j]", False),                                          # x and y commuted
+    (MIXED.replace("D(U, y)[a,b]", "D(U, x)[a,b]"), False),               # y for x
+])
+def test_mixed_second_derivative_of_two_scalars(tmp_path, derivative, holds):
+    """Wikipedia matrix-by-scalar row 8: d2 U^-1 / dx dy for U = U(x, y)."""
+    entries, problems, res = _two_scalars(tmp_path, derivative)
+    assert problems == []
+    assert res.passed is holds, res.failures
+    if holds and "y, x" not in derivative:
+        assert res.general.status == "passed"
+        assert equal(derived(entries[0]), entries[0].derivative, entries[0].free,
+                     entries[0].symbols)
+
+
+def test_mixed_second_derivative_claims(tmp_path):
+    """Wikipedia matrix-by-scalar row 8: the article's cell holds as an n x n matrix in the
+    numerator and mixed layouts; a sign or an order slip is refused."""
+    claims = [("numerator", CELL, False), ("mixed", CELL, False),
+              ("mixed", CELL.replace("- D(U, x, y)", "+ D(U, x, y)"), True),
+              ("numerator", CELL.replace("D(U, y) @ inv(U) @ D(U, x)",
+                                         "D(U, x) @ inv(U) @ D(U, y)"), True)]
+    _, problems, res = _two_scalars(tmp_path, MIXED, claims)
+    assert problems == []
+    assert res.passed, res.failures
+    assert [chk.holds for c, chk in res.claims if c.source == "s"] == [True, True, False, False]
+
+
+@pytest.mark.parametrize("symbols, derivative, message", [
+    (TWO, MIXED.replace("D(U, x)[a,b]", "D(U)[a,b]"), "does not depend directly"),
+    (TWO, MIXED.replace("D(U, x, y)[a,d]", "D(U, x, y)[a,d,k]"), "needs 2 indices"),
+    ({**TWO, "U": {**TWO["U"], "depends_on": ["x"]}}, MIXED, "two or more different"),
+    ({**TWO, "U": {**TWO["U"], "depends_on": ["x", "x"]}}, MIXED, "two or more different"),
+    ({**TWO, "y": {"shape": ["n"]}}, MIXED, "must be a declared plain scalar"),
+    ({**TWO, "U": {**TWO["U"], "depends_on": ["x", "z"]}}, MIXED,
+     "must be a declared plain scalar"),
+])
+def test_two_scalar_dependence_refused(tmp_path, symbols, derivative, message):
+    entries, problems, _ = _two_scalars(tmp_path, derivative, symbols=symbols)
+    assert entries == [] and any(message in p.message for p in problems), problems

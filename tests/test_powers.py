@@ -20,6 +20,8 @@ from generator.verify import verify_entry
 SQ = {"shape": ["m", "m"]}
 INV = {"shape": ["m", "m"], "assume": ["invertible"]}
 N = {"integer": "positive"}
+COEF = {"function": "scalar"}       # c(r): the r-th coefficient of a polynomial, any sequence
+G_X = "y = tr(sum(r, 0, n, c(r) * mpow(X, r)))"
 
 # (source, id, symbols, of, wrt, field, a true statement, a false one)
 CASES = [
@@ -43,6 +45,34 @@ CASES = [
      "Y[p,q] = mpow(X, n)[p,q]", "X[k,l]", "differential",
      "sum(i, 0, n-1, mpow(X, i)[p,a] * d(X)[a,b] * mpow(X, n-i-1)[b,q])",
      "sum(i, 0, n-1, mpow(X, i)[p,a] * d(X)[a,b] * mpow(X, n-i)[b,q])"),
+    # a polynomial g(z) = sum_{r=0}^{n} c(r) z^r of any degree n, coefficients c(r) arbitrary
+    ("Wikipedia scalar-by-matrix row 16", "trace-of-polynomial", {"X": SQ, "n": N, "c": COEF},
+     G_X, "X[k,l]", "derivative", "sum(r, 1, n, r * c(r) * mpow(X, r-1)[l,k])",
+     "sum(r, 1, n, r * c(r) * mpow(X, r-1)[k,l])"),          # g'(X) without the transpose
+    ("Wikipedia scalar-by-matrix row 16 (exponent)", "trace-of-polynomial-exponent",
+     {"X": SQ, "n": N, "c": COEF}, G_X, "X[k,l]", "derivative",
+     "sum(r, 0, n-1, (r+1) * c(r+1) * mpow(X, r)[l,k])",      # the same sum, shifted
+     "sum(r, 1, n, r * c(r) * mpow(X, r)[l,k])"),             # r instead of r - 1
+    ("Wikipedia scalar-by-matrix row 16 (factor)", "trace-of-polynomial-factor",
+     {"X": SQ, "n": N, "c": COEF}, G_X, "X[k,l]", "derivative",
+     "sum(r, 1, n, r * c(r) * mpow(X.T, r-1)[k,l])",
+     "sum(r, 1, n, c(r) * mpow(X, r-1)[l,k])"),               # the factor r dropped
+    ("Wikipedia scalar-by-matrix row 16 (coefficient)", "trace-of-polynomial-coefficient",
+     {"X": SQ, "n": N, "c": COEF}, G_X, "X[k,l]", "derivative",
+     "sum(r, 1, n, r * c(r) * mpow(X, r-1)[l,k])",
+     "sum(r, 1, n, r * c(r-1) * mpow(X, r-1)[l,k])"),         # the coefficient shifted
+    ("Wikipedia matrix-by-scalar row 9", "polynomial-of-scaled-matrix",
+     {"A": SQ, "x": {}, "n": N, "c": COEF}, "Y[i,j] = sum(r, 0, n, c(r) * mpow(x * A, r)[i,j])",
+     "x", "derivative", "sum(r, 1, n, r * c(r) * (A @ mpow(x * A, r-1))[i,j])",
+     "sum(r, 1, n, r * c(r) * mpow(x * A, r-1)[i,j])"),       # the factor A dropped
+    ("Wikipedia matrix-by-scalar row 9 (g'(xA) A)", "polynomial-of-scaled-matrix-right",
+     {"A": SQ, "x": {}, "n": N, "c": COEF}, "Y[i,j] = sum(r, 0, n, c(r) * mpow(x * A, r)[i,j])",
+     "x", "derivative", "sum(r, 1, n, r * c(r) * (mpow(x * A, r-1) @ A)[i,j])",
+     "sum(r, 1, n, r * c(r) * (mpow(x * A, r) @ A)[i,j])"),   # r instead of r - 1
+    ("Wikipedia scalar-by-scalar-with-matrices row 5", "trace-of-polynomial-of-scaled-matrix",
+     {"A": SQ, "x": {}, "n": N, "c": COEF}, "y = tr(sum(r, 0, n, c(r) * mpow(x * A, r)))", "x",
+     "derivative", "tr(A @ sum(r, 1, n, r * c(r) * mpow(x * A, r-1)))",
+     "tr(sum(r, 1, n, r * c(r) * mpow(x * A, r-1)))"),        # the factor A dropped
 ]
 
 
@@ -116,8 +146,12 @@ def test_claims_are_checked_at_each_exponent(tmp_path):
      "must be an integer expression"),
     ({"X": {"shape": ["m", "p"]}, "n": N}, "y = tr(mpow(X, n))", "n * mpow(X, n-1)[l,k]",
      "mpow() of a non-square"),
-    ({"X": SQ, "n": N}, "y = tr(mpow(X, n))", "sum(i, 0, n-1, i * X[l,k])",
-     "'i' is a summation variable"),
+    ({"X": SQ, "n": N}, "y = tr(mpow(X, n))", "sum(i, 0, n-1, X[i,k] * delta[i,l])",
+     "'i' is a summation variable over a range"),
+    ({"X": SQ, "n": N}, "y = tr(mpow(X, n))", "sum(i, 0, n-1, mpow(X, n-1)[l,i] * delta[i,k])",
+     "not as an index"),
+    ({"X": SQ, "n": N, "c": COEF}, G_X, "r * c(r) * mpow(X, n-1)[l,k]",
+     "undeclared symbol 'r'"),
 ])
 def test_invalid_declarations(tmp_path, symbols, of, derivative, message):
     entries, problems = _load(tmp_path, [{"id": "bad", "name": "bad", "symbols": symbols,
@@ -172,3 +206,42 @@ def test_latex():
         r"\sum_{i=0}^{n - 1} \mathbf{X}^{i}\mathbf{A}"
     assert expand(MCall("mpow", (MSym("X"), MNum(sympy.Integer(0)))), {}, SYMBOLS) == \
         MCall("eye", (MDim("m"),))
+
+
+@pytest.mark.parametrize("layout, matrix, holds", [
+    ("numerator", "sum(r, 1, n, r * c(r) * mpow(X, r-1))", True),
+    ("denominator", "sum(r, 1, n, r * c(r) * mpow(X, r-1)).T", True),
+    ("mixed", "sum(r, 1, n, r * c(r) * mpow(X, r-1).T)", True),
+    ("denominator", "sum(r, 1, n, r * c(r) * mpow(X, r-1))", False),   # g'(X) untransposed
+    ("numerator", "sum(r, 1, n, r * c(r) * mpow(X, r))", False),       # r for r - 1
+    ("numerator", "sum(r, 1, n, c(r) * mpow(X, r-1))", False),         # the factor r dropped
+])
+def test_polynomial_claims(tmp_path, layout, matrix, holds):
+    """Wikipedia scalar-by-matrix row 16 for a polynomial g of any degree n: g'(X) in the
+    numerator layout, g'(X)^T in the denominator and mixed layouts; slips are refused."""
+    row = next(c for c in CASES if c[1] == "trace-of-polynomial")
+    entry = _entry(row, row[6])
+    entry["claims"] = [{"source": "s", "layout": layout, "matrix": matrix,
+                        **({} if holds else {"erratum": True})}]
+    entries, problems = _load(tmp_path, [entry])
+    assert problems == []
+    res = verify_entry(entries[0])
+    assert res.passed, res.failures
+    assert [chk.holds for c, chk in res.claims if c.source == "s"] == [holds]
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("sum(r, 0, n, c(r) * mpow(X, r))", ""),                 # r as an argument of c
+    ("sum(r, 1, n, r * c(r-1) * mpow(X, r-1))", ""),         # r in a factor and an argument
+])
+def test_summation_variable_as_a_scalar(text, problem):
+    symbols = {**SYMBOLS, "c": Symbol("c", function=True)}
+    assert integer_problems(parse_matrix(text, frozenset({"c"})), symbols) == []
+
+
+def test_expand_coefficients():
+    """c(r) at r = 0..2 becomes c(0), c(1), c(2): independent coefficients."""
+    symbols = {**SYMBOLS, "c": Symbol("c", function=True)}
+    got = expand(parse_matrix("sum(r, 0, n, c(r) * mpow(X, r))", frozenset({"c"})),
+                 {"n": 2}, symbols)
+    assert got == parse_matrix("c(0) * eye(m) + c(1) * X + c(2) * (X @ X)", frozenset({"c"}))
