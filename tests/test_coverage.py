@@ -7,10 +7,13 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = ROOT.parent / "shared" / "reference" / "wikipedia-matrix-calculus.yaml"
+# The project's copy of the shared transcription (the site's coverage page reads it too)
+REFERENCE = ROOT / "coverage" / "wikipedia-matrix-calculus.yaml"
+SHARED = ROOT.parent / "shared" / "reference" / "wikipedia-matrix-calculus.yaml"
 
 
 def _entries():
@@ -98,3 +101,9 @@ def test_every_entry_has_a_name_tags_and_a_located_source():
             offenders.append(f"{e.get('id')}: {'; '.join(problems)}")
     assert not offenders, f"{len(offenders)} entries lack a name, tags or a located source:\n  " \
         + "\n  ".join(offenders)
+
+
+def test_the_copy_of_the_wikipedia_transcription_is_the_shared_one():
+    if not SHARED.is_file():
+        pytest.skip("../shared is not beside the project")
+    assert REFERENCE.read_bytes() == SHARED.read_bytes()

@@ -120,9 +120,9 @@ def _conditions(entry: Entry, info) -> list[tuple[str, str]]:
         tex = name_tex(name, bold=s.rank > 0)
         if s.function:
             out.append((tex + r"\colon \mathbb{R} \to \mathbb{R}", "differentiable"))
-        if s.depends_on:
-            arg = name_tex(s.depends_on, bold=entry.symbols[s.depends_on].rank > 0)
-            out.append((f"{tex} = {tex}({arg})", ""))
+        if s.sources:
+            args = ", ".join(name_tex(a, bold=entry.symbols[a].rank > 0) for a in s.sources)
+            out.append((f"{tex} = {tex}({args})", ""))
         if s.assume:
             out.append((tex, ", ".join(ASSUME_WORDS.get(a, a) for a in sorted(s.assume))))
     kinks = sorted({n.func for n in walk(entry.of) if isinstance(n, Call)} & {"abs", "relu"})
@@ -133,15 +133,18 @@ def _conditions(entry: Entry, info) -> list[tuple[str, str]]:
 
 
 def _symbols(entry: Entry) -> list[tuple[str, str, str]]:
-    var = entry.wrt[0].name
+    variables = {v.name for v in entry.wrt}
     out = []
     for name, s in entry.symbols.items():
         tex = name_tex(name, bold=s.rank > 0)
         if s.function:
             out.append((tex, "function", "a differentiable function of one real variable"))
             continue
-        role = ("the variable" if name == var else
-                f"a function of {s.depends_on}" if s.depends_on else "constant")
+        if s.integer:
+            out.append((tex, "integer", "a positive integer (checked at 1, 2, 3, 4)"))
+            continue
+        role = ("the variable" if variables == {name} else "a variable" if name in variables
+                else f"a function of {' and '.join(s.sources)}" if s.sources else "constant")
         out.append((tex, symbol_shape_text(s.shape), f"{RANK_WORDS[s.rank]}, {role}"))
     return out
 
