@@ -16,7 +16,7 @@ from typing import Iterable, Mapping
 import sympy
 
 from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, Integral, MatEntry,
-                   MatScalar, MBin, MNeg, MSym, Mul, Num, Pow, Sum)
+                   MatScalar, MBin, MCall, MNeg, MSym, Mul, Num, Pow, Sum)
 from .model import Symbol
 from .shapes import ONE, shape_of, symbol_shape
 from .treeops import Fresh, neg, rename as rename_leaf, rename_scalar, with_scalar
@@ -161,6 +161,8 @@ def build(e: Expr, symmetric: frozenset[str] = frozenset()) -> NF:
             return _power(build(e.base, symmetric), p[0].coeff if p else sympy.Integer(0))
         return build(Call("exp", Mul((e.exp, Call("log", e.base)))), symmetric)
     if isinstance(e, Call):
+        if e.func == "conj" and not e.order:
+            return _conj(build(e.arg, symmetric))
         if e.func == "sqrt":
             return _power(build(e.arg, symmetric), sympy.Rational(1, 2))
         return (Term(sympy.Integer(1), (), ((FuncAtom(e.func, e.order,
@@ -184,6 +186,33 @@ def build(e: Expr, symmetric: frozenset[str] = frozenset()) -> NF:
 
 _SYMBOLS: dict = {}
 _DEPTH = [0]
+
+
+def _conj(nf: NF) -> NF:
+    """The complex conjugate (an extension), taken into sums and products down to conj atoms:
+    conj(sum of c * prod a^e) = sum of conj(c) * prod conj(a)^e for integer e. conj is the
+    identity on deltas, dims and components and differentials of a declared real symbol;
+    conj(conj(a)) = a; any other factor a (or a non-integer power) becomes the atom conj(a)."""
+    syms = _SYMBOLS.get("current", {})
+
+    def wrap(a, p=sympy.Integer(1)):
+        return (FuncAtom("conj", 0, (Term(sympy.Integer(1), (), ((a, p),)),)), sympy.Integer(1))
+
+    def atom(a, p):
+        if not p.is_integer:
+            return wrap(a, p)
+        if isinstance(a, (Delta, Dim)):
+            return (a, p)
+        if isinstance(a, (Comp, Differential)) and a.name in syms \
+                and "complex" not in syms[a.name].assume:
+            return (a, p)
+        if isinstance(a, FuncAtom) and a.func == "conj" and len(a.arg) == 1 \
+                and a.arg[0].coeff == 1 and not a.arg[0].dummies and len(a.arg[0].factors) == 1:
+            inner, q = a.arg[0].factors[0]
+            return (inner, q * p)
+        return (wrap(a)[0], p)
+    return tuple(Term(sympy.conjugate(t.coeff), t.dummies,
+                      tuple(atom(a, p) for a, p in t.factors)) for t in nf)
 
 
 def _integral(e: Integral, symmetric) -> NF:
@@ -445,6 +474,8 @@ def _atom_key(a, ren) -> str:
         idx = [m.get(i, i) for i in a.indices]
         if isinstance(a.arg, MSym) and a.arg.name in _SYMMETRIC.get("current", frozenset()):
             idx.sort()
+        if isinstance(a.arg, MCall) and a.arg.func == "divdiff":    # f^[1](a, b) = f^[1](b, a)
+            idx.sort()
         return f"{a.func}({a.arg})[{','.join(idx)}]"
     if isinstance(a, MatScalar):
         return f"{a.func}({a.arg})"
@@ -506,8 +537,15 @@ def equal(a: Expr, b: Expr, free: tuple[str, ...], symbols, symmetric=frozenset(
     return normal_form(Add((a, neg(b))), free, symbols, symmetric) == ()
 
 
+def _conj_d(a) -> bool:
+    """conj(d(X)[..]): the conjugate of a complex variable's differential (R-linear in it)."""
+    return isinstance(a, FuncAtom) and a.func == "conj" and len(a.arg) == 1 and len(
+        a.arg[0].factors) == 1 and isinstance(a.arg[0].factors[0][0], Differential) \
+        and a.arg[0].factors[0][1] == 1
+
+
 def check_linear_in_differential(nf: NF, var: str) -> None:
     for t in nf:
-        ds = [(a, e) for a, e in t.factors if isinstance(a, Differential)]
+        ds = [(a, e) for a, e in t.factors if isinstance(a, Differential) or _conj_d(a)]
         if len(ds) != 1 or ds[0][1] != 1:
             raise NotLinear(f"the differential is not linear in d({var})")

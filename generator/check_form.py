@@ -33,7 +33,8 @@ DIM_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*|[1-9][0-9]*")
 # a fixed size beyond this would make the checks unreasonably slow (one limit for shapes and
 # for the sizes written in expressions: resolve.MAX_FIXED)
 MAX_FIXED = RESOLVE_MAX_FIXED
-SQUARE_ONLY = {"symmetric", "invertible", "positive-definite", "orthogonal", "diagonal"}
+SQUARE_ONLY = {"symmetric", "invertible", "positive-definite", "orthogonal", "diagonal",
+               "diagonalizable"}
 
 
 class Invalid(Exception):
@@ -151,6 +152,11 @@ def check_symbols(node: Located) -> tuple[dict[str, Symbol], list[tuple[int, str
                 problems.append((line, f"symbol '{name}': an integer (n = 1, 2, 3, ...) takes "
                                        f"no '{extra[0]}'"))
                 shape = ()
+        if "complex" in assume and (len(assume) > 1 or dep):
+            # a complex-valued constant or variable (an extension): its samples are X + iY
+            # with X, Y drawn freely, so no other assumption and no dependence goes with it
+            problems.append((opts["assume"].line, f"symbol '{name}': 'complex' takes no other "
+                                                  "assumption and no depends_on"))
         out[name] = Symbol(name, shape, assume, dep, fn, integer, inputs)
     lines = {name: spec.at for name, spec in node.value.items()}
     dims = {d for s in out.values() for d in s.shape}

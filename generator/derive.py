@@ -15,8 +15,8 @@ from typing import Mapping
 
 import sympy
 
-from .expr import (MATRIX_VALUED, Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr,
-                   Integral, MatEntry, MatScalar, MBin, MCall, MD, MDim, MExpr, MNeg, MNum, MSym,
+from .expr import (MATRIX_VALUED, SPECTRAL, Add, Call, Comp, Delta, Deriv, Differential, Dim,
+                   Expr, Integral, MatEntry, MatScalar, MBin, MCall, MD, MDim, MExpr, MNeg, MNum, MSym,
                    MT, Mul, Num, Pow, Sum)
 from .model import Symbol, Variable
 from .shapes import ONE, shape_of, symbol_shape
@@ -76,6 +76,8 @@ def from_matrix_to_index(m: MExpr, row: str | None, col: str | None, symbols: Ma
                 return MatScalar(f, args[0])
             if f in MATRIX_VALUED:
                 return MatEntry(f, args[0], tuple(i for i in (r, c) if i is not None))
+            if f in SPECTRAL:       # fm, eigval, eigvec, divdiff: an indexed leaf
+                return MatEntry("", e, tuple(i for i in (r, c) if i is not None))
             if f == "kron":
                 return kron(args[0], args[1], r, c)
             if f == "eye":
@@ -127,6 +129,9 @@ class Deriver:
     symbols: Mapping[str, Symbol]
     var: Variable
     fresh: Fresh
+    # the differential d(of) with d(X) atoms instead of the derivative by X[K] (complex
+    # symbols, an extension: the rules used are those that hold over C; see differential())
+    as_differential: bool = False
 
     def depends(self, name: str) -> bool:
         if name in self.symbols and self.var.name in self.symbols[name].inputs:
@@ -181,6 +186,8 @@ class Deriver:
         raise DeriveError(f"unexpected {type(e).__name__}")
 
     def component(self, e: Comp) -> Expr:
+        if e.name == self.var.name and self.as_differential:
+            return Differential(e.name, e.indices)
         if e.name == self.var.name:
             return mul(*(Delta(i, k) for i, k in zip(e.indices, self.var.indices))) \
                 if e.indices else N1
@@ -214,6 +221,10 @@ class Deriver:
         if da == ZERO:
             return ZERO
         a, f = e.arg, e.func
+        if f == "conj":       # R-linear, not holomorphic: d conj(u) = conj(du)
+            return Call("conj", da)
+        if self.as_differential and (f in ("abs", "relu") or f in self.symbols):
+            raise DeriveError(f"'{f}' of a complex argument has no differential rule here")
         m1 = Num(sympy.Integer(-1))
         if f in self.symbols and self.symbols[f].function:
             outer: Expr = Call(f, a, e.order + 1)
@@ -245,6 +256,8 @@ class Deriver:
             return ZERO
         if e.func == "" and isinstance(m, MCall) and m.func == "kron":
             return self.kron_entry(e)
+        if e.func == "" and isinstance(m, MCall) and m.func in SPECTRAL:
+            return self.spectral(e)
         if e.func == "tr" and isinstance(m, MCall) and m.func in SERIES_DERIVATIVE:
             return self.trace_of_series(m.func, m.args[0])
         if e.func in SERIES_DERIVATIVE and isinstance(e, MatEntry) and self.commutes(m):
@@ -421,10 +434,41 @@ class Deriver:
         return Integral(v, Num(sympy.Integer(0)), hi, sums([(p, n), (q, n)], mul(left, dm, right)))
 
 
+    def spectral(self, e: MatEntry) -> Expr:
+        """The Daleckii-Krein rule for a spectral matrix function of a diagonalizable M =
+        Q Lambda Q^-1 and a scalar f differentiable at each eigenvalue:
+        d f(M) = Q (F o (Q^-1 dM Q)) Q^-1 with F_pq = f^[1](lambda_p, lambda_q), the first
+        divided difference. eigval, eigvec and divdiff of a varying argument: out of reach."""
+        m = e.arg
+        if m.func != "fm" or len(e.indices) != 2:
+            raise DeriveError(f"{m.func}(...) of a varying matrix has no derivative rule here; "
+                              "out of reach")
+        func, arg = m.args
+        n = str(self._shape(arg)[0])
+        i, j = e.indices
+        p, q, a, b = (self.fresh() for _ in range(4))
+        dm = self(from_matrix_to_index(arg, a, b, self.symbols, self.fresh))
+        if dm == ZERO:
+            return ZERO
+        vec = MCall("eigvec", (arg,))
+        div = MatEntry("", MCall("divdiff", (func, MCall("eigval", (arg,)))), (p, q))
+        return sums([(p, n), (q, n), (a, n), (b, n)],
+                    mul(MatEntry("", vec, (i, p)), MatEntry("inv", vec, (p, a)), dm,
+                        MatEntry("", vec, (b, q)), MatEntry("inv", vec, (q, j)), div))
+
+
 def differentiate(e: Expr, var: Variable, symbols: Mapping[str, Symbol]) -> Expr:
     """∂e/∂var[K] as a resolved tree (not simplified: see canonical.simplify)."""
     fresh = Fresh(all_indices(e) | set(var.indices))
     return Deriver(symbols, var, fresh)(e)
+
+
+def differential(e: Expr, var: Variable, symbols: Mapping[str, Symbol]) -> Expr:
+    """d(e) for a change d(X) of the variable, with d(X)[..] atoms (an extension, for entries
+    with complex symbols): R-linear in d(X), d conj(u) = conj(du), the other rules holomorphic
+    (abs, relu and abstract functions are refused). Not simplified."""
+    fresh = Fresh(all_indices(e) | set(var.indices))
+    return Deriver(symbols, var, fresh, as_differential=True)(e)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Mapping
 
 import sympy
 
+from .canonical import NotLinear, check_linear_in_differential, normal_form
 from .derive import DeriveError, from_differential_to_derivative
 from .expr import Add, Mul, NotationError, Num, Pow
 from .load import Located, plain
@@ -169,6 +170,13 @@ def _check(f, symbols, functions, eid, table, path, line, tags, claims, of_hint,
     free = lhs_idx + tuple(i for v in wrt for i in v.indices)
     declared_as = "derivative" if "derivative" in f else "differential"
     node = f[declared_as]
+    if any("complex" in s.assume for s in symbols.values()) and (
+            declared_as != "differential" or len(wrt) != 1
+            or any(s.depends_on or s.function for s in symbols.values())):
+        # complex symbols (an extension): the differential, an R-linear map, is the claim
+        problems.append((node.line, "with a complex symbol, state a 'differential' by one "
+                                    "variable, without dependent symbols or functions"))
+        raise _Stop
     parsed_text, parsed = _parse(parse_index, node, declared_as, problems, functions)
     expect = free if declared_as == "derivative" else lhs_idx
     ctx = Context(symbols, var_names, frozenset(expect),
@@ -192,6 +200,12 @@ def _check(f, symbols, functions, eid, table, path, line, tags, claims, of_hint,
             raise _Stop
         res, display = (differential_as_derivative(t, wrt[0]) for t in (res, parsed))
         text = index_text(display)
+    elif declared_as == "differential" and any("complex" in s.assume for s in symbols.values()):
+        try:    # kept as a differential (d(X) atoms): see verify._verify_complex
+            check_linear_in_differential(normal_form(res, lhs_idx, symbols), wrt[0].name)
+        except NotLinear as e:
+            problems.append((node.line, f"differential: {e}"))
+            raise _Stop
     elif declared_as == "differential":
         if len(wrt) != 1:
             problems.append((node.line, "differential: one variable only"))

@@ -25,7 +25,14 @@ ELEMENTWISE: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "tan": np.tan, "tanh": np.tanh, "abs": np.abs,
     "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)),   # no overflow for large |z|
     "relu": lambda z: np.maximum(z, 0.0),
+    "conj": np.conj,      # the identity on real values (complex symbols: see numeric.py)
 }
+
+
+def _real_or_complex(value) -> np.ndarray:
+    """float, unless the value is complex (a complex symbol's sample, see numeric.py)."""
+    arr = np.asarray(value)
+    return arr if np.iscomplexobj(arr) else arr.astype(float)
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,7 @@ def evaluate_index(expr: Expr, env: Env, order: tuple[str, ...],
     labels += tuple(missing)
     arr = np.transpose(arr, [labels.index(i) for i in order])
     shape = tuple(known[i] if i in missing else n for i, n in zip(order, arr.shape))
-    return np.array(np.broadcast_to(arr, shape), dtype=float)
+    return np.array(np.broadcast_to(arr, shape), dtype=complex if np.iscomplexobj(arr) else float)
 
 
 def _infer_sizes(expr: Expr, env: Env, cache: dict) -> dict[str, int]:
@@ -193,13 +200,15 @@ def _ev(e: Expr, env: Env, sizes: Mapping[str, int], cache: dict) -> Labelled:
         return arr * inner[e.index], labels   # a body constant along the index
     if isinstance(e, Integral):
         return _integral(e, env, sizes)
+    if isinstance(e, Differential) and f"d({e.name})" in env.values:   # a direction dX
+        return _leaf(env.values[f"d({e.name})"], e.indices, f"d({e.name})")
     if isinstance(e, Differential):
         raise ValueError(f"d({e.name}) has no value: convert the differential first")
     raise ValueError(f"cannot evaluate {type(e).__name__}")
 
 
 def _leaf(value, indices: tuple[str, ...], what: str) -> Labelled:
-    arr = np.asarray(value, dtype=float)
+    arr = _real_or_complex(value)
     if arr.ndim != len(indices):
         raise ValueError(f"{what} has {arr.ndim} axes but is written with {len(indices)} "
                          f"ind{'ex' if len(indices) == 1 else 'ices'}")
@@ -278,7 +287,7 @@ def evaluate_matrix(mexpr: MExpr, env: Env) -> np.ndarray:
 
 
 def _as_2d(value, what: str) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
+    arr = _real_or_complex(value)
     if arr.ndim > 2:
         raise ValueError(f"{what} has {arr.ndim} axes; matrix notation needs at most 2")
     return arr.reshape((1, 1)) if arr.ndim == 0 else (arr.reshape(-1, 1) if arr.ndim == 1 else arr)
@@ -326,7 +335,7 @@ def _show(a: np.ndarray) -> str:
 
 def _mcall(e: MCall, env: Env) -> np.ndarray:
     f, args = e.func, e.args
-    arity = {"kron": 2, "unvec": 3, "commutation": 2}.get(f, 1)
+    arity = {"kron": 2, "unvec": 3, "commutation": 2, "fm": 2, "divdiff": 2}.get(f, 1)
     if len(args) != arity:
         raise ValueError(f"{f}() takes {arity} argument{'s' if arity > 1 else ''}, not {len(args)}")
     if f in ("eye", "ones", "commutation"):
@@ -340,6 +349,8 @@ def _mcall(e: MCall, env: Env) -> np.ndarray:
         if v.shape != (p * q, 1):
             raise ValueError(f"unvec(v, {p}, {q}) needs a column of length {p * q}, not {_show(v)}")
         return v.reshape((p, q), order="F")
+    if f in ("fm", "eigval", "eigvec", "divdiff"):
+        return _spectral(f, args, env)
     xs = [_mat(a, env) for a in args]
     x = xs[0]
     if f == "kron":
@@ -355,6 +366,42 @@ def _mcall(e: MCall, env: Env) -> np.ndarray:
     if f in ("det", "tr", "inv", "adj", "expm", "logm", "sinm", "cosm", "pinv"):
         return _matrix_function(f, x)
     return _apply(f, e.order, x, env)
+
+
+def eig_real(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The eigenvalues (ascending) and eigenvectors (columns, in that order) of a square matrix
+    with a real spectrum (numpy.linalg.eig); complex eigenvalues are refused."""
+    if m.ndim != 2 or m.shape[0] != m.shape[1]:
+        raise ValueError(f"a spectral function of a non-square {_show(m)} matrix")
+    w, v = np.linalg.eig(m)
+    if np.max(np.abs(np.imag(w)), initial=0.0) > 1e-9 * max(1.0, float(np.max(np.abs(w)))):
+        raise ValueError("a spectral function of a matrix with complex eigenvalues")
+    order = np.argsort(np.real(w))
+    return np.real(w)[order], np.real(v)[:, order]
+
+
+def _spectral(f: str, args: tuple, env: Env) -> np.ndarray:
+    """fm(f, M) = Q f(Lambda) Q^-1, eigval(M), eigvec(M) = Q, and divdiff(f, v), the matrix of
+    first divided differences f^[1](v_p, v_q) (f'(v_p) where v_p = v_q), with the realised
+    scalar function f and its derivative."""
+    x = _mat(args[-1], env)
+    if f in ("eigval", "eigvec"):
+        w, v = eig_real(x)
+        return w.reshape(-1, 1) if f == "eigval" else v
+    name = args[0].name if isinstance(args[0], MSym) else ""
+    if name not in env.functions or len(env.functions[name]) < 2:
+        raise ValueError(f"{f}() needs a declared scalar function, not '{name}'")
+    g, g1 = env.functions[name][0], env.functions[name][1]
+    if f == "fm":
+        w, v = eig_real(x)
+        return (v * np.asarray(g(w), dtype=float)) @ np.linalg.inv(v)
+    if x.ndim != 2 or x.shape[1] != 1:
+        raise ValueError(f"divdiff() of a {_show(x)} matrix, not a column")
+    a, b = np.meshgrid(x[:, 0], x[:, 0], indexing="ij")
+    near = np.abs(a - b) <= 1e-7 * (1.0 + np.abs(a))
+    step = np.where(near, 1.0, a - b)
+    slope = (np.asarray(g(a), dtype=float) - np.asarray(g(b), dtype=float)) / step
+    return np.where(near, np.asarray(g1((a + b) / 2), dtype=float), slope)
 
 
 def _size_arg(a: MExpr, env: Env, f: str) -> int:

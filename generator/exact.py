@@ -14,7 +14,7 @@ from typing import Mapping
 
 import sympy
 
-from .expr import (Add, Call, Comp, Delta, Deriv, Dim, Expr, Integral, MatEntry, MatScalar, MBin,
+from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, Integral, MatEntry, MatScalar, MBin,
                    MCall, MD, MExpr, MNeg, MNum, MSym, MT, Mul, Num, Pow, Sum)
 from .model import Entry
 from .shapes import size_of
@@ -190,6 +190,8 @@ class Evaluator:
             return m[idx[0], idx[1]]
         if isinstance(e, Deriv):
             return self.deriv(e, tuple(at[i] for i in e.indices))
+        if isinstance(e, Differential) and e.name in getattr(self, "directions", {}):
+            return self.directions[e.name][tuple(at[i] for i in e.indices)]   # a direction dX
         raise OutOfReach(f"{type(e).__name__} at the exact level")
 
     def call(self, f: str, order: int, x):
@@ -198,7 +200,8 @@ class Evaluator:
             return _abstract(f, order, self.r.fns)(x)
         table = {"exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt, "sin": sympy.sin,
                  "cos": sympy.cos, "tan": sympy.tan, "tanh": sympy.tanh, "relu": Relu,
-                 "abs": AbsAway, "sigmoid": lambda z: 1 / (1 + sympy.exp(-z))}
+                 "abs": AbsAway, "sigmoid": lambda z: 1 / (1 + sympy.exp(-z)),
+                 "conj": sympy.conjugate}     # real symbols here: conj is the identity
         return table[f](x)
 
     def deriv(self, e: Deriv, idx: tuple[int, ...]):
@@ -285,7 +288,8 @@ class Evaluator:
             if f == "vec":          # column-major, as NumPy's order="F"
                 x = self.matrix(m.args[0])
                 return sympy.Matrix([x[i, j] for j in range(x.cols) for i in range(x.rows)])
-            if len(m.args) == 1 and f not in ("expm", "logm", "sinm", "cosm", "pinv"):
+            if len(m.args) == 1 and f not in ("expm", "logm", "sinm", "cosm", "pinv", "eigval",
+                                              "eigvec"):
                 x = self.matrix(m.args[0])
                 return x.applyfunc(lambda z: self.call(f, m.order, z))
             raise OutOfReach(f"{f} at the exact level")
@@ -380,6 +384,70 @@ def exact_check(entry: Entry, claim: Expr | None = None) -> tuple[bool | None, s
                 if _nonzero_somewhere(diff):
                     return False, f"component {at} differs (nonzero at a rational point)", sizes
                 return None, f"SymPy could not decide component {at}", sizes
+    except OutOfReach as e:
+        return None, str(e), sizes
+    except (ZeroDivisionError, ValueError, TypeError, NotImplementedError, KeyError) as e:
+        return None, f"SymPy: {type(e).__name__}: {e}", sizes
+    return True, "", sizes
+
+
+def exact_check_complex(entry: Entry) -> tuple[bool | None, str, dict]:
+    """An entry with complex symbols (an extension) states a differential (entry.derivative,
+    with d(X) atoms). Each complex symbol's components are A + iB with A, B real SymPy symbols;
+    for every component K of the variable, the partials of every component of `of` by A_K and
+    by B_K (the function along E_K and i E_K) are compared with the differential at
+    d(X) = E_K and d(X) = i E_K. An R-linear map is determined by these values."""
+    sizes = exact_sizes(entry)
+    start = time.process_time()
+    try:
+        if any(isinstance(n, Integral) for x in (entry.of, entry.derivative) for n in walk(x)):
+            raise OutOfReach("an integral (integral(...)) is out of reach at the exact level")
+        for x in (entry.of, entry.derivative):
+            bad = next((n.func for n in walk(x) if isinstance(n, Call) and (
+                n.func in ("abs", "relu") or n.func in entry.symbols)), None)
+            if bad:    # their SymPy rules here are for a real argument
+                raise OutOfReach(f"'{bad}' of a complex argument is out of reach at the exact "
+                                 "level")
+        realm = Realm(entry, sizes)
+        var = entry.wrt[0].name
+        vshape = realm.shape(var)
+        cells = list(itertools.product(*(range(n) for n in vshape)))
+        targets = {k: [(realm.var_syms[var][k], sympy.Integer(1))] for k in cells}
+        for name, s in entry.symbols.items():
+            if "complex" not in s.assume:
+                continue
+            shape = realm.shape(name)
+            tag = "_".join
+            re = {i: sympy.Symbol(f"re_{name}_{tag(map(str, i))}", real=True)
+                  for i in itertools.product(*(range(n) for n in shape))}
+            im = {i: sympy.Symbol(f"im_{name}_{tag(map(str, i))}", real=True) for i in re}
+            realm.arrays[name] = _array({i: re[i] + sympy.I * im[i] for i in re}, shape)
+            if name == var:
+                targets = {k: [(re[k], sympy.Integer(1)), (im[k], sympy.I)] for k in cells}
+        ev = Evaluator(realm)
+        lhs = entry.lhs_indices
+        ranges = [range(ev.dims[i]) for i in lhs]
+        values = {idx: ev.index(entry.of, dict(zip(lhs, idx)))
+                  for idx in itertools.product(*ranges)}
+        for k in cells:
+            for target, unit in targets[k]:
+                ev.directions = {var: _array({c: unit if c == k else sympy.Integer(0)
+                                              for c in cells}, vshape)}
+                for idx, y in values.items():
+                    at = dict(zip(lhs, idx))
+                    if time.process_time() - start > BUDGET:
+                        return None, f"stopped after {BUDGET:g} s of CPU time", sizes
+                    diff = sympy.diff(y, target) - ev.index(entry.derivative, at)
+                    verdict = is_zero(diff)
+                    if verdict is None and not diff.free_symbols and diff.is_number:
+                        verdict = None if diff.evalf(30) == 0 else False
+                    where = f"component {at} along {'i ' if unit != 1 else ''}E_{list(k)}"
+                    if verdict is False:
+                        return False, f"{where} differs by {diff}", sizes
+                    if verdict is None:
+                        if _nonzero_somewhere(diff):
+                            return False, f"{where} differs (nonzero at a rational point)", sizes
+                        return None, f"SymPy could not decide {where}", sizes
     except OutOfReach as e:
         return None, str(e), sizes
     except (ZeroDivisionError, ValueError, TypeError, NotImplementedError, KeyError) as e:

@@ -13,13 +13,20 @@ import sympy
 
 # --- index notation -------------------------------------------------------------------------
 
-ELEMENTWISE = ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs")
+ELEMENTWISE = ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs",
+               "conj")    # conj: the complex conjugate (an extension), elementwise
 MATRIX_SCALAR = ("det", "tr")                         # matrix argument, scalar value
 # matrix argument, indexed value
 MATRIX_VALUED = ("inv", "adj", "expm", "pinv", "logm", "sinm", "cosm")
+# spectral functions (an extension), indexed as a group like mpow: fm(f, M) = Q f(Lambda) Q^-1
+# for M = Q Lambda Q^-1 and a declared scalar function f; eigval(M) the column of eigenvalues
+# (ascending), eigvec(M) the matrix Q of eigenvectors (columns, in that order); divdiff(f, v)
+# the matrix of first divided differences f^[1](v_p, v_q) of a column v
+SPECTRAL = ("fm", "eigval", "eigvec", "divdiff")
 RESERVED = frozenset({"D", "d", "delta", "sum", "dim"} | set(ELEMENTWISE) | set(MATRIX_SCALAR)
                      | set(MATRIX_VALUED) | {"kron", "diag", "vec", "eye", "ones", "unvec",
-                                             "commutation", "T", "mpow", "integral"})
+                                             "commutation", "T", "mpow", "integral"}
+                     | set(SPECTRAL))
 
 
 @dataclass(frozen=True)

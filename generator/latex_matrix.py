@@ -34,7 +34,7 @@ FUNC_TEX = {"exp": r"\exp", "log": r"\log", "sin": r"\sin", "cos": r"\cos", "tan
 _ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
             "#": r"\#", "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%",
             "~": r"\textasciitilde{}"}
-_ARITY = {"kron": 2, "unvec": 3, "commutation": 2, "mpow": 2, "sum": 4}
+_ARITY = {"kron": 2, "unvec": 3, "commutation": 2, "mpow": 2, "sum": 4, "fm": 2, "divdiff": 2}
 _NAME = re.compile(r"([A-Za-z]+)([0-9]*)")
 _INDEX = re.compile(r"[a-z][0-9]*")
 
@@ -117,6 +117,8 @@ def apply_tex(func: str, arg: str, order: int = 0) -> str:
     """An elementwise, matrix or abstract function applied to an argument's LaTeX."""
     if func == "sqrt":
         return rf"\sqrt{{{arg}}}"
+    if func == "conj":           # the complex conjugate (an extension)
+        return rf"\overline{{{arg}}}"
     if func == "abs":
         if "\\frac" in arg or "\\sum" in arg:
             return rf"\left\lvert {arg}\right\rvert"
@@ -173,6 +175,10 @@ def _call_shape(m: MCall, info: SymbolInfo) -> tuple[str, str]:
     if f == "sum":
         return _shape(args[3], info)
     s = [_shape(a, info) for a in args]
+    if f in ("fm", "divdiff"):      # spectral (an extension): args[0] names a function
+        return s[1] if f == "fm" else (s[1][0], s[1][0])
+    if f == "eigval":
+        return s[0][0], "1"
     if f == "kron":
         return _both(s[0][0], s[1][0]), _both(s[0][1], s[1][1])
     if f == "pinv":
@@ -332,6 +338,12 @@ def _call(m: MCall, info: SymbolInfo) -> tuple[str, int]:
         return _chain(m, info, r"\otimes"), OP
     if f == "mpow":
         return _wrap(a, info, ATOM) + f"^{{{_m(args[1], info)[0]}}}", SUP
+    if f == "fm":           # f(X), applied spectrally (an extension)
+        return apply_tex(a.name, _m(args[1], info)[0]), ATOM
+    if f == "divdiff":      # the matrix of first divided differences f^[1](v_p, v_q)
+        return name_tex(a.name) + "^{[1]}" + paren(_m(args[1], info)[0]), ATOM
+    if f in ("eigval", "eigvec"):
+        return rf"\operatorname{{{f}}}" + paren(_m(a, info)[0]), ATOM
     if f == "sum":
         return range_sum_tex(a.name, _m(args[1], info)[0], _m(args[2], info)[0],
                              *_m(args[3], info)), MUL

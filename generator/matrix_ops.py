@@ -13,7 +13,8 @@ import sympy
 from .expr import MBin, MCall, MD, MDim, MExpr, MNeg, MNum, MSym, MT
 
 SAME_UNDER_T = {"eye", "det", "tr"}
-ELEMENTWISE_LIKE = {"exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs"}
+ELEMENTWISE_LIKE = {"exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "abs",
+                    "conj"}
 
 
 def count_t(e: MExpr) -> int:

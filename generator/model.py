@@ -8,7 +8,8 @@ from .expr import Expr, MExpr
 
 LAYOUTS = ("numerator", "denominator", "mixed")
 ASSUMPTIONS = ("symmetric", "invertible", "positive-definite", "orthogonal", "diagonal",
-               "full-column-rank", "positive", "nonzero")
+               "full-column-rank", "positive", "nonzero", "complex",   # complex: an extension
+               "diagonalizable")   # an extension: real, simple spectrum (spectral functions)
 RANK_NAMES = ("scalar", "vector", "matrix")
 
 

@@ -209,7 +209,10 @@ class NumericRun:
 
 def numeric_check(entry: Entry) -> tuple[NumericRun, list[Case]]:
     """Compare the claim with central differences at three size assignments (and, for an
-    entry with integer symbols, at each exponent of powers.EXPONENTS: see powers.instance)."""
+    entry with integer symbols, at each exponent of powers.EXPONENTS: see powers.instance).
+    An entry with complex symbols: numeric_check_complex, and no cases (no tensor T)."""
+    if is_complex(entry):
+        return numeric_check_complex(entry), []
     if integer_names(entry.symbols):
         samples, cases, worst = [], [], None
         for values in assignments(entry.symbols):
@@ -251,6 +254,63 @@ def numeric_check(entry: Entry) -> tuple[NumericRun, list[Case]]:
         if err > tol:
             return NumericRun(False, tol, tuple(samples), worst), cases
     return NumericRun(True, tol, tuple(samples), worst), cases
+
+
+def is_complex(entry: Entry) -> bool:
+    """Whether the entry declares a complex symbol (an extension: see numeric_check_complex)."""
+    return any("complex" in s.assume for s in entry.symbols.values())
+
+
+def numeric_check_complex(entry: Entry) -> NumericRun:
+    """An entry with complex symbols states a differential (entry.derivative, with d(X)
+    atoms): the R-linear map dX -> dY. Complex symbols are sampled as A + iB (A, B drawn like
+    a real symbol), and the map is compared with fourth-order central differences of `of`
+    along every direction E_K and i E_K (an R-linear map is determined by them)."""
+    tol = TOLERANCE[1]
+    var = entry.wrt[0].name
+    samples, worst = [], None
+    for n, sizes in enumerate(size_assignments(entry)):
+        seed = entry_seed(entry.id) + 1000 * n
+        rng = np.random.default_rng(seed)
+        values = {}
+        for name in sorted(entry.symbols):
+            s = entry.symbols[name]
+            real = draw_symbol(rng, _shape(entry, name, sizes), s.assume - {"complex"})
+            values[name] = real + 1j * draw_symbol(rng, real.shape, s.assume - {"complex"}) \
+                if "complex" in s.assume else real
+        isz = index_sizes(entry, sizes)
+        env = lambda v: Env(values=v, dims=dict(sizes))
+        f = lambda v: evaluate_index(entry.of, env(v), entry.lhs_indices, isz)
+        x = values[var]
+        err = 0.0
+        with np.errstate(all="ignore"):
+            for k in np.ndindex(*np.shape(x)) if np.ndim(x) else [()]:
+                for unit in ((1.0, 1j) if "complex" in entry.symbols[var].assume else (1.0,)):
+                    h = np.zeros(np.shape(x), dtype=complex)
+                    h[k] = unit
+                    try:
+                        vals = [f({**values, var: x + step * H * h}) for step in (2, 1, -1, -2)]
+                        fd = (-vals[0] + 8 * vals[1] - 8 * vals[2] + vals[3]) / (12 * H)
+                        claimed = evaluate_index(entry.derivative,
+                                                 env({**values, f"d({var})": h}),
+                                                 entry.lhs_indices, isz)
+                    except (ValueError, FloatingPointError, np.linalg.LinAlgError):
+                        err = float("inf")
+                        continue
+                    if np.shape(claimed) != np.shape(fd) or not np.all(np.isfinite(fd)):
+                        err = float("inf")
+                        continue
+                    scale = max(1.0, float(np.max(np.abs(fd))) if fd.size else 1.0)
+                    err = max(err, float(np.max(np.abs(claimed - fd))) / scale if fd.size else 0.0)
+        rec = {"sizes": sizes, "seed": seed, "error": err}
+        samples.append(rec)
+        if worst is None or err > worst["error"]:
+            worst = dict(rec)
+        if not err <= tol:
+            return NumericRun(False, tol, tuple(samples), worst, "the differential differs "
+                              "from central differences along E_K or i E_K")
+    return NumericRun(True, tol, tuple(samples), worst, "complex samples A + iB; the "
+                      "differential checked along E_K and i E_K")
 
 
 def claim_error(case: Case, expr) -> float:

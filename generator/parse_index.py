@@ -14,7 +14,7 @@ import sympy
 
 from .expr import (ELEMENTWISE, MATRIX_SCALAR, MATRIX_VALUED, Add, Call, Comp, Delta, Deriv,
                    Differential, Dim, Expr, Integral, MatEntry, MatScalar, MCall, Mul,
-                   NotationError, Num, Pow, RangeSum, Sum)
+                   NotationError, Num, Pow, RangeSum, SPECTRAL, Sum)
 from .lexer import (Cursor, Token, check_depth, is_index, number_value, rational_group,
                     tokenize)
 from .parse_matrix import (SIGNATURES, arguments, dimension, matrix_expr, range_sum,
@@ -200,6 +200,11 @@ def _call(cur: Cursor, t: Token, functions: frozenset[str]) -> Expr:
         m = MCall("mpow", tuple(arguments(cur, name, "ee", functions)))
         if not cur.at("["):
             raise cur.error("mpow(...) must be indexed, as in mpow(X, n)[i,j]")
+        return MatEntry("", m, _indices(cur))
+    if name in SPECTRAL:     # fm(f, X)[i,j], eigval(X)[k], eigvec(X)[i,k], divdiff(f, v)[p,q]
+        m = MCall(name, tuple(arguments(cur, name, SIGNATURES[name], functions)))
+        if not cur.at("["):
+            raise cur.error(f"{name}(...) must be indexed, as in {name}(...)[i,j]")
         return MatEntry("", m, _indices(cur))
     if name == "dim":
         cur.expect("(", "expected '(' after dim")

@@ -17,6 +17,8 @@ SIGNATURES: dict[str, str] = {
     **{f: "e" for f in ELEMENTWISE},
     "kron": "ee", "eye": "d", "ones": "d", "unvec": "edd", "commutation": "dd",
     "mpow": "ee",       # mpow(M, e): M to an integer power e (an extension)
+    # spectral functions (an extension): 'f' is a declared scalar function's name
+    "fm": "fe", "eigval": "e", "eigvec": "e", "divdiff": "fe",
 }
 
 
@@ -129,7 +131,8 @@ def _call(cur: Cursor, t, functions: frozenset[str]) -> MExpr:
 def arguments(cur: Cursor, name: str, kinds: str, functions: frozenset[str],
               required: int | None = None, expr=None) -> list:
     """The arguments of a call at '(': kinds 'e' (an expression, parsed by `expr`, matrix
-    notation by default), 'd' (a dimension, as MDim) or 'n' (a symbol name, as str)."""
+    notation by default), 'd' (a dimension, as MDim), 'n' (a symbol name, as str) or 'f' (a
+    declared scalar function's name, as MSym)."""
     expr = expr or matrix_expr
     required = len(kinds) if required is None else required
     counted = (f"{required} to {len(kinds)}" if required != len(kinds) else str(required))
@@ -144,6 +147,13 @@ def arguments(cur: Cursor, name: str, kinds: str, functions: frozenset[str],
             args.append(expr(cur, functions))
         elif kind == "d":
             args.append(MDim(dimension(cur)))
+        elif kind == "f":       # a declared scalar function, by name (fm, divdiff)
+            t = cur.next()
+            if t.kind != "name" or t.primes or t.text not in functions \
+                    or not (cur.at(",") or cur.at(")")):
+                raise cur.error(f"{name}() expects a declared scalar function's name "
+                                "(function: scalar) first", t)
+            args.append(MSym(t.text))
         else:
             t = cur.next()
             if t.kind != "name":

@@ -107,7 +107,7 @@ def _factor(e: Expr, ctx: Context, protected: frozenset[str]) -> tuple[Expr, Cou
     if isinstance(e, Call):
         sym = ctx.symbols.get(e.func)
         if e.func not in ("exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu",
-                          "abs") and not (sym and sym.function):
+                          "abs", "conj") and not (sym and sym.function):
             ctx.problem(f"unknown function '{e.func}'")
         arg, exposed = _term(e.arg, ctx, protected)
         return Call(e.func, arg, e.order), Counter(exposed)

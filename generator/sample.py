@@ -14,7 +14,7 @@ import numpy as np
 
 COND_BOUND = 10.0
 MATRIX_ONLY = frozenset({"symmetric", "invertible", "positive-definite", "orthogonal",
-                         "diagonal", "full-column-rank"})
+                         "diagonal", "full-column-rank", "diagonalizable"})
 SQUARE_ONLY = MATRIX_ONLY - {"full-column-rank"}
 REGULAR = frozenset({"invertible", "full-column-rank", "positive-definite", "orthogonal"})
 ATTEMPTS = 100
@@ -59,11 +59,37 @@ def assumption_violations(a: np.ndarray, assume: frozenset[str], tol: float = 1e
         "diagonal": lambda: np.all(a[~np.eye(*a.shape, dtype=bool)] == 0),
         "positive": lambda: np.all(np.diag(a) > 0 if "diagonal" in assume else a > 0),
         "nonzero": lambda: np.any(a != 0),
+        "diagonalizable": lambda: _simple_real_spectrum(a),
     }
     for name in sorted(assume):
         if name not in bad and not checks[name]():
             bad.append(name)
     return bad
+
+
+def _simple_real_spectrum(a: np.ndarray) -> bool:
+    """`diagonalizable` (an extension): real, distinct eigenvalues (then a = Q Lambda Q^-1),
+    separated by at least 0.1, with an eigenvector matrix Q of condition <= COND_BOUND."""
+    if not (np.all(np.isfinite(a)) and a.ndim == 2 and a.shape[0] == a.shape[1]):
+        return False
+    w, v = np.linalg.eig(a)
+    if np.max(np.abs(np.imag(w)), initial=0.0) > 1e-9:
+        return False
+    w = np.sort(np.real(w))
+    return bool(np.all(np.diff(w) >= 0.1) and condition_number_ok(np.real(v), COND_BOUND))
+
+
+def _diagonalizable(rng: np.random.Generator, p: int, sym: bool) -> np.ndarray:
+    """Q Lambda Q^-1 with eigenvalues of distinct magnitudes in [0.6, 1.6] and random signs
+    (so well separated and away from 0), and Q = U S V^T with orthogonal U, V and singular
+    values in [0.8, 1.25] (Q orthogonal for a symmetric matrix)."""
+    mags = np.linspace(0.6, 1.6, p) if p > 1 else np.array([rng.uniform(0.6, 1.6)])
+    lam = rng.permutation(mags + rng.uniform(-0.05, 0.05, p)) * rng.choice([-1.0, 1.0], p)
+    if sym:
+        u = _orthonormal(rng, p, p)
+        return (u * lam) @ u.T
+    q = (_orthonormal(rng, p, p) * rng.uniform(0.8, 1.25, p)) @ _orthonormal(rng, p, p).T
+    return (q * lam) @ np.linalg.inv(q)
 
 
 def _applicable(shape: tuple[int, ...], assume: frozenset[str]) -> None:
@@ -98,6 +124,9 @@ def draw_symbol(rng: np.random.Generator, shape: tuple[int, ...],
 def _matrix(rng: np.random.Generator, p: int, q: int, a: frozenset[str]) -> np.ndarray:
     pd = "positive-definite" in a
     sym, pos, regular = pd or "symmetric" in a, "positive" in a, bool(a & REGULAR)
+    if "diagonalizable" in a and not a & {"positive-definite", "orthogonal", "diagonal",
+                                          "positive"}:
+        return _diagonalizable(rng, p, sym)
     if "diagonal" in a:
         d = _generic(rng, min(p, q))
         d = np.sign(d) if "orthogonal" in a else d

@@ -132,6 +132,15 @@ def _call(e: MCall, go) -> Shape:
         if p is None or q is None or v[1] != ONE or sympy.simplify(v[0] - p * q) != 0:
             raise ShapeError("unvec(v, p, q) needs a column of length p*q")
         return p, q
+    if f in ("fm", "eigval", "eigvec", "divdiff"):     # spectral functions (an extension)
+        s = go(args[-1])
+        if f == "divdiff":          # divdiff(f, v): p x p for a column v of length p
+            if s[1] != ONE:
+                raise ShapeError(f"divdiff() of a {_show(s)} matrix, not a column")
+            return s[0], s[0]
+        if s[0] != s[1]:
+            raise ShapeError(f"{f}() of a non-square {_show(s)} matrix")
+        return (s[0], ONE) if f == "eigval" else s
     shapes = [go(a) for a in args]
     s = shapes[0]
     if f in ("inv", "adj", "expm", "logm", "sinm", "cosm", "det", "tr"):

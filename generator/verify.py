@@ -9,14 +9,14 @@ import os
 from dataclasses import dataclass, field
 
 from .canonical import equal
-from .derive import DeriveError, differentiate
-from .exact import exact_check
+from .derive import DeriveError, differential, differentiate
+from .exact import exact_check, exact_check_complex
 from .forms import (FormCheck, carry, check_form, check_of_hint, derived_candidates, rank_forms,
                     symmetric_names, Oracle)
 from .expr import Expr, MExpr
 from .layouts import LAYOUTS
 from .model import Claim, Entry
-from .numeric import NumericRun, numeric_check
+from .numeric import NumericRun, is_complex, numeric_check, numeric_check_complex
 from .powers import PowerError, assignments, checked_text, expand, instance, integer_names
 from .printing import index_text, matrix_text
 from .simplify import simplify
@@ -89,6 +89,8 @@ def verify_entry(entry: Entry, limit: float = 0, exact_always: bool = EXACT_ALWA
 
 
 def _verify(entry: Entry, stage: list[str], exact_always: bool) -> Result:
+    if is_complex(entry):
+        return _verify_complex(entry, stage, exact_always)
     if integer_names(entry.symbols):
         return _verify_powers(entry, stage)
     sym = symmetric_names(entry)
@@ -153,6 +155,52 @@ def _verify(entry: Entry, stage: list[str], exact_always: bool) -> Result:
     derived_forms = {layout: derived_candidates(entry, layout, exprs, dims) for layout in LAYOUTS}
     for layout in LAYOUTS:
         res.layouts[layout] = choose_form(entry, cases, layout, hints, derived_forms, dims)
+    return res
+
+
+def _verify_complex(entry: Entry, stage: list[str], exact_always: bool = False) -> Result:
+    """An entry with complex symbols (an extension) states a differential, kept with d(X)
+    atoms (entry.derivative): the general level compares it with the engine's differential
+    in canonical form (conj atoms); the numeric level checks it along E_K and i E_K
+    (numeric_check_complex); the exact level, where the general one does not prove it, with
+    real SymPy symbols for real and imaginary parts (exact_check_complex). There is no
+    derivative tensor to lay out, so no layout form and no claim is checked."""
+    sym = symmetric_names(entry)
+    try:
+        derived, display = simplify(differential(entry.of, entry.wrt[0], entry.symbols),
+                                    entry.lhs_indices, entry.symbols, sym)
+        text = index_text(display)
+        same = equal(derived, entry.derivative, entry.lhs_indices, entry.symbols, sym)
+        general = Level("passed" if same else "not proven",
+                        "" if same else "the canonical forms differ")
+    except DeriveError as e:
+        derived, text, general = None, "", Level("out of reach", str(e))
+    stage[0] = "exact"
+    if general.status == "passed" and not exact_always:
+        exact = Level("not run", "the general level proved the claim for all sizes")
+    else:
+        ok, why, sizes = exact_check_complex(entry)
+        exact = Level("passed" if ok else ("failed" if ok is False else "not proven"), why,
+                      sizes)
+    stage[0] = "numeric"
+    run = numeric_check_complex(entry)
+    res = Result(entry, general, exact, run, derived, text)
+    if not run.passed:
+        w = run.worst or {}
+        where = (f" at sizes {w['sizes']}, seed {w['seed']}: largest relative error "
+                 f"{w['error']:.3g} (tolerance {run.tolerance:g})") if w else ""
+        res.failures.append(f"numeric level failed{where}; {run.note}"
+                            + (f"; the engine derives {text}" if text else ""))
+        return res
+    if general.status != "passed" and exact.status != "passed":
+        res.failures.append(f"neither the general ({general.status}: {general.detail}) nor the "
+                            f"exact level ({exact.status}: {exact.detail}) proves the claim"
+                            + (f"; the engine derives {text}" if text else ""))
+    if entry.claims or entry.of_hint is not None:
+        res.failures.append("claims and hints are not checked for an entry with complex "
+                            "symbols; state the differential only")
+    for layout in LAYOUTS:
+        res.layouts[layout] = LayoutForm(None, None, "none", None)
     return res
 
 

@@ -18,7 +18,8 @@ from .derivation import (Step, declared_rhs, entry_formula, function_index,
                          has_inner_derivative, partial_index, partial_matrix, steps)
 
 ASSUME_WORDS = {"positive-definite": "positive definite",
-                "full-column-rank": "of full column rank"}
+                "full-column-rank": "of full column rank",
+                "diagonalizable": "diagonalizable with real, distinct eigenvalues"}
 RANK_WORDS = ("scalar", "vector", "matrix")
 
 
