@@ -176,6 +176,11 @@ def build(e: Expr, symmetric: frozenset[str] = frozenset()) -> NF:
                          symmetric)
         if e.func == "":
             return _from_matrix(e, symmetric)
+        if e.func == "pinv":      # of a full-row/column-rank symbol: its closed form
+            from .derive import pinv_closed_form
+            closed = pinv_closed_form(e.arg, _SYMBOLS.get("current") or {})
+            if closed is not None:
+                return _from_matrix(MatEntry("", closed, e.indices), symmetric)
         return _indexed(e, symmetric)
     if isinstance(e, MatScalar):
         if e.func == "tr":

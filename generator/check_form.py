@@ -112,7 +112,7 @@ def check_symbols(node: Located) -> tuple[dict[str, Symbol], list[tuple[int, str
                 elif a in SQUARE_ONLY and (len(shape) != 2 or shape[0] != shape[1]):
                     problems.append((opts["assume"].line, f"symbol '{name}': '{a}' needs a "
                                      "square matrix"))
-                elif a == "full-column-rank" and len(shape) != 2:
+                elif a in ("full-column-rank", "full-row-rank") and len(shape) != 2:
                     problems.append((opts["assume"].line, f"symbol '{name}': '{a}' needs a matrix"))
             assume = frozenset(a for a in items if isinstance(a, str) and a in ASSUMPTIONS)
         inputs: tuple[str, ...] = ()

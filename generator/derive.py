@@ -5,8 +5,11 @@ products; the chain rule through elementwise and abstract functions, through dep
 symbols (D(u)) and through the matrix functions det, tr, inv and adj. The power-series
 functions expm, sinm, cosm and logm are differentiated where the chain rule of a scalar power
 series holds: inside a trace, d tr g(M) = tr(g'(M) dM) for any M, and for M = s A with A
-constant, where M commutes with dM, d g(M) = g'(M) dM. Elsewhere (and for pinv) there is no
-index-form rule here: the derivation says so (DeriveError) instead of guessing.
+constant, where M commutes with dM, d g(M) = g'(M) dM. Elsewhere there is no index-form rule
+here: the derivation says so (DeriveError) instead of guessing. pinv(M) (an extension) is
+differentiated only where M is a symbol (or its transpose) declared `full-row-rank` or
+`full-column-rank`: there it is its closed form (pinv_closed_form), smooth in M; a pinv of
+anything else stays out of reach (pinv is not even continuous where the rank drops).
 """
 from __future__ import annotations
 
@@ -31,6 +34,28 @@ class DeriveError(Exception):
 # g -> (g', sign): the derivative of each power-series matrix function, as a matrix function
 SERIES_DERIVATIVE = {"expm": ("expm", 1), "sinm": ("cosm", 1), "cosm": ("sinm", -1),
                      "logm": ("inv", 1)}
+
+
+RANK_ASSUMPTIONS = ("full-row-rank", "full-column-rank")
+
+
+def pinv_closed_form(m: MExpr, symbols: Mapping[str, Symbol]) -> MExpr | None:
+    """pinv(m) in closed form, or None. For a symbol M of full row rank, M^+ = M^T (M M^T)^-1;
+    of full column rank, M^+ = (M^T M)^-1 M^T (the same for M.T, with the ranks swapped).
+    Only for a declared symbol: the closed form needs the rank for every value it takes."""
+    t = isinstance(m, MT)
+    s = m.arg if t else m
+    sym = symbols.get(s.name) if isinstance(s, MSym) else None
+    if sym is None or sym.rank != 2:
+        return None
+    row, col = "full-row-rank" in sym.assume, "full-column-rank" in sym.assume
+    if t:
+        row, col = col, row
+    if row:
+        return MBin("@", MT(m), MCall("inv", (MBin("@", m, MT(m)),)))
+    if col:
+        return MBin("@", MCall("inv", (MBin("@", MT(m), m),)), MT(m))
+    return None
 
 
 def _dimname(s: sympy.Expr) -> str | None:
@@ -74,6 +99,8 @@ def from_matrix_to_index(m: MExpr, row: str | None, col: str | None, symbols: Ma
             f, args = e.func, e.args
             if f in ("det", "tr"):
                 return MatScalar(f, args[0])
+            if f == "pinv" and pinv_closed_form(args[0], symbols) is not None:
+                return go(pinv_closed_form(args[0], symbols), r, c)
             if f in MATRIX_VALUED:
                 return MatEntry(f, args[0], tuple(i for i in (r, c) if i is not None))
             if f in SPECTRAL:       # fm, eigval, eigvec, divdiff: an indexed leaf
@@ -264,7 +291,14 @@ class Deriver:
             return self.series_commuting(e)
         if e.func in ("expm", "logm") and isinstance(e, MatEntry) and len(e.indices) == 2:
             return self.integral_rule(e)
-        if e.func in SERIES_DERIVATIVE or e.func == "pinv":
+        if e.func == "pinv" and isinstance(e, MatEntry) and pinv_closed_form(
+                m, self.symbols) is not None:
+            return self(from_matrix_to_index(MCall("pinv", (m,)), *(
+                list(e.indices) + [None] * (2 - len(e.indices))), self.symbols, self.fresh))
+        if e.func == "pinv":
+            raise DeriveError("pinv has no index-form derivative rule here (only of a symbol "
+                              "declared full-row-rank or full-column-rank); out of reach")
+        if e.func in SERIES_DERIVATIVE:
             raise DeriveError(f"{e.func} has no index-form derivative rule here; out of reach")
         if e.func == "" and isinstance(e, MatEntry):
             idx = list(e.indices) + [None] * (2 - len(e.indices))

@@ -231,10 +231,16 @@ class Evaluator:
                 m = m.adjugate() / m.det(method="berkowitz")
             elif func == "adj":
                 m = m.adjugate()
+            elif func == "pinv" and self._pinv(arg) is not None:
+                m = self.matrix(self._pinv(arg))
             elif func:
                 raise OutOfReach(f"{func} at the exact level")
             self.cache[key] = m
         return self.cache[key]
+
+    def _pinv(self, arg: MExpr) -> MExpr | None:
+        from .derive import pinv_closed_form
+        return pinv_closed_form(arg, self.r.entry.symbols)
 
     def matrix(self, m: MExpr) -> sympy.Matrix:
         r = self.r
@@ -272,6 +278,8 @@ class Evaluator:
             if f in ("det", "tr"):
                 x = self.matrix(m.args[0])
                 return sympy.Matrix([[x.det(method="berkowitz") if f == "det" else x.trace()]])
+            if f == "pinv" and self._pinv(m.args[0]) is not None:
+                return self.matrix(self._pinv(m.args[0]))
             if f == "eye":
                 return sympy.eye(self._size(m.args[0].name))
             if f == "ones":
@@ -336,10 +344,11 @@ def exact_sizes(entry: Entry) -> dict[str, int]:
                    key=lambda d: (d not in square, d))
     out = {d: 2 + k for k, d in enumerate(names)}
     for s in entry.symbols.values():     # a full-column-rank p x q matrix needs p > q
-        if "full-column-rank" in s.assume and not any(d.isdigit() for d in s.shape):
-            p, q = s.shape
-            if out[p] < out[q]:
-                out[p], out[q] = out[q], out[p]
+        for rank in ("full-column-rank", "full-row-rank"):   # full-row-rank: p < q
+            if rank in s.assume and not any(d.isdigit() for d in s.shape):
+                p, q = s.shape if rank == "full-column-rank" else s.shape[::-1]
+                if out[p] < out[q]:
+                    out[p], out[q] = out[q], out[p]
     return out
 
 

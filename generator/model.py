@@ -9,7 +9,8 @@ from .expr import Expr, MExpr
 LAYOUTS = ("numerator", "denominator", "mixed")
 ASSUMPTIONS = ("symmetric", "invertible", "positive-definite", "orthogonal", "diagonal",
                "full-column-rank", "positive", "nonzero", "complex",   # complex: an extension
-               "diagonalizable")   # an extension: real, simple spectrum (spectral functions)
+               "diagonalizable",   # an extension: real, simple spectrum (spectral functions)
+               "full-row-rank")    # an extension: q x p, q <= p, rank q (pinv's closed form)
 RANK_NAMES = ("scalar", "vector", "matrix")
 
 

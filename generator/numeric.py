@@ -39,7 +39,10 @@ def size_assignments(entry: Entry) -> list[dict[str, int]]:
     out = [dict(zip(names, r)) for r in rows]
     tall = [s.shape for s in entry.symbols.values() if "full-column-rank" in s.assume
             and not any(d.isdigit() for d in s.shape)]
-    for sizes in out:          # a full-column-rank p x q matrix needs p > q: swap if not
+    tall += [s.shape[::-1] for s in entry.symbols.values() if "full-row-rank" in s.assume
+             and not any(d.isdigit() for d in s.shape)]
+    for sizes in out:          # a full-column-rank p x q matrix needs p > q (full-row-rank
+        # p < q): swap if not
         for p, q in tall:
             if sizes[p] < sizes[q]:
                 sizes[p], sizes[q] = sizes[q], sizes[p]

@@ -14,9 +14,10 @@ import numpy as np
 
 COND_BOUND = 10.0
 MATRIX_ONLY = frozenset({"symmetric", "invertible", "positive-definite", "orthogonal",
-                         "diagonal", "full-column-rank", "diagonalizable"})
-SQUARE_ONLY = MATRIX_ONLY - {"full-column-rank"}
-REGULAR = frozenset({"invertible", "full-column-rank", "positive-definite", "orthogonal"})
+                         "diagonal", "full-column-rank", "full-row-rank", "diagonalizable"})
+SQUARE_ONLY = MATRIX_ONLY - {"full-column-rank", "full-row-rank"}
+REGULAR = frozenset({"invertible", "full-column-rank", "full-row-rank", "positive-definite",
+                     "orthogonal"})
 ATTEMPTS = 100
 
 
@@ -54,6 +55,8 @@ def assumption_violations(a: np.ndarray, assume: frozenset[str], tol: float = 1e
         and np.linalg.eigvalsh(a).min() > 0 and condition_number_ok(a),
         "invertible": lambda: condition_number_ok(a),
         "full-column-rank": lambda: a.ndim == 2 and a.shape[0] >= a.shape[1]
+        and condition_number_ok(a),
+        "full-row-rank": lambda: a.ndim == 2 and a.shape[0] <= a.shape[1]
         and condition_number_ok(a),
         "orthogonal": lambda: np.allclose(a.T @ a, np.eye(len(a)), rtol=0, atol=tol),
         "diagonal": lambda: np.all(a[~np.eye(*a.shape, dtype=bool)] == 0),
@@ -102,6 +105,8 @@ def _applicable(shape: tuple[int, ...], assume: frozenset[str]) -> None:
         raise ValueError(f"'{sorted(assume & SQUARE_ONLY)[0]}' needs a square matrix, not {shape}")
     if "full-column-rank" in assume and shape[0] < shape[1]:
         raise ValueError(f"a {shape[0]}x{shape[1]} matrix cannot have full column rank")
+    if "full-row-rank" in assume and shape[0] > shape[1]:
+        raise ValueError(f"a {shape[0]}x{shape[1]} matrix cannot have full row rank")
     if {"orthogonal", "positive"} <= assume and not ("diagonal" in assume or shape == (1, 1)):
         raise ValueError("an orthogonal matrix with positive entries must be diagonal")
 
@@ -122,6 +127,8 @@ def draw_symbol(rng: np.random.Generator, shape: tuple[int, ...],
 
 
 def _matrix(rng: np.random.Generator, p: int, q: int, a: frozenset[str]) -> np.ndarray:
+    if "full-row-rank" in a and p < q:    # the transpose of a full-column-rank q x p matrix
+        return _matrix(rng, q, p, (a - {"full-row-rank"}) | {"full-column-rank"}).T
     pd = "positive-definite" in a
     sym, pos, regular = pd or "symmetric" in a, "positive" in a, bool(a & REGULAR)
     if "diagonalizable" in a and not a & {"positive-definite", "orthogonal", "diagonal",

@@ -19,6 +19,7 @@ from .derivation import (Step, declared_rhs, entry_formula, function_index,
 
 ASSUME_WORDS = {"positive-definite": "positive definite",
                 "full-column-rank": "of full column rank",
+                "full-row-rank": "of full row rank",
                 "diagonalizable": "diagonalizable with real, distinct eigenvalues"}
 RANK_WORDS = ("scalar", "vector", "matrix")
 
