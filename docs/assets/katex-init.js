@@ -11,9 +11,22 @@
     throwOnError: false
   };
 
+  // A formula that occurs again (the same form in two layouts, the same condition in many
+  // rows) is copied from its first rendering: cloning nodes is far cheaper than typesetting.
+  var rendered = new Map();
+
   function typeset(root) {
     root.querySelectorAll(".arithmatex").forEach(function (el) {
+      var tex = el.textContent;
+      var done = rendered.get(tex);
+      if (done) {
+        el.replaceChildren(done.cloneNode(true));
+        return;
+      }
       renderMathInElement(el, OPTIONS);
+      if (el.childNodes.length === 1 && el.firstChild.nodeType === 1) {
+        rendered.set(tex, el.firstChild.cloneNode(true));
+      }
     });
   }
 
