@@ -38,6 +38,16 @@ def covered_rows() -> set[tuple[str, int]]:
             if s.get("ref") == "wikipedia-matrix-calculus" and "row" in s}
 
 
+def cookbook_claims() -> set[int]:
+    """Cookbook equations whose printed form an entry records as a claim (issue 3 point 4)."""
+    return {c["eq"] for _, e in _entries() for c in e.get("claims") or []
+            if c.get("source") == "matrix-cookbook-2012" and "eq" in c}
+
+
+def test_at_least_100_cookbook_equations_are_recorded_as_claims():
+    assert len(cookbook_claims()) >= 100, len(cookbook_claims())
+
+
 def test_every_wikipedia_row_is_covered_or_listed(capsys):
     rows = wikipedia_rows()
     covered = covered_rows() & rows
@@ -50,7 +60,8 @@ def test_every_wikipedia_row_is_covered_or_listed(capsys):
     with capsys.disabled():
         print(f"\ncoverage: {len(covered)} of {len(rows)} Wikipedia rows covered by entries, "
               f"{len(listed - covered)} listed as not yet covered; "
-              f"{len(cookbook)} Matrix Cookbook equations cited; "
+              f"{len(cookbook)} Matrix Cookbook equations cited, "
+              f"{len(cookbook_claims())} with the Cookbook's printed form as a checked claim; "
               f"{sum(tables.values())} entries in {len(tables)} tables")
         print("  Wikipedia rows covered per table: "
               + ", ".join(f"{t} {n}" for t, n in sorted(per_table.items())))
