@@ -22,6 +22,9 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 from . import VERSION
+from .load import Problem, identity_files
+from .revisions import (Published, lock_problems, new_lock, published, read_lock,
+                        read_removed, stale)
 
 FOLDER = Path(os.environ.get("MCR_CACHE", ".cache/verify")).parent / "check"
 ENV_KEYS = ("MCR_EXACT_ALWAYS", "SOURCE_DATE_EPOCH")
@@ -30,8 +33,8 @@ ENV_KEYS = ("MCR_EXACT_ALWAYS", "SOURCE_DATE_EPOCH")
 @dataclass(frozen=True)
 class Snapshot:
     """What a full check found, in plain values only (so loading it imports nothing)."""
-    problems: tuple[str, ...]                  # input problems, one line each
-    failures: tuple[tuple[str, int, str, str], ...]   # (path, line, id, message)
+    problems: tuple[tuple[str, int, str, str], ...]   # input problems: Problem fields
+    failures: tuple[tuple[str, int, str, str], ...]   # failed claims: (path, line, id, message)
     entries: int
     published: tuple[tuple[str, str, int, str, int], ...]   # revisions.Published fields
     files: dict[str, str]                      # generated file -> sha256 (empty if not built)
@@ -43,7 +46,6 @@ def _tree_files(root: Path, suffixes: tuple[str, ...]) -> list[Path]:
 
 def inputs_digest(paths: Sequence[str], config: Path, lock: Path, removed: Path) -> str:
     """A digest of everything a check's outcome depends on, except the files it compares."""
-    from .load import identity_files
     package = Path(__file__).parent
     h = hashlib.sha256(f"{VERSION}\0{sys.version_info[:2]}\0".encode())
     for key in ENV_KEYS:
@@ -100,17 +102,18 @@ def store_pages(key: str, pages: dict[str, str]) -> None:
     _store(FOLDER / f"{key}.pages.pickle", pages)
 
 
-def full_check(paths: Sequence[str], docs: Path, config: Path, lock_path: Path,
-               removed_path: Path, jobs: int, limit: float, use_cache: bool) -> Snapshot:
-    """Load, verify and generate everything (the per-entry cache still applies)."""
+def full_check(paths: Sequence[str], config: Path, lock_path: Path, removed_path: Path,
+               jobs: int, limit: float, use_cache: bool, key: str) -> Snapshot:
+    """Load, verify and generate everything (the per-entry cache still applies); the pages
+    generated are kept under `key` for `python -m generator site`."""
     from .catalogue import load_catalogue
-    from .revisions import published, read_lock, read_removed
     from .run import verify_all
     entries, problems = load_catalogue(list(paths))
     removed, more = read_removed(removed_path)
     problems += more
     if problems:
-        return Snapshot(tuple(map(str, problems)), (), 0, (), {})
+        return Snapshot(tuple((p.path, p.line, p.entry, p.message) for p in problems),
+                        (), 0, (), {})
     results = verify_all(entries, jobs, limit, use_cache)
     failures = tuple((r.entry.path, r.entry.line, r.entry.id, m)
                      for r in results for m in r.failures)
@@ -124,8 +127,8 @@ def full_check(paths: Sequence[str], docs: Path, config: Path, lock_path: Path,
         except ValueError:           # reported by the lock check that follows
             lock = None
         pages = generate(results, site_info(config, lock), load_references(), lock, removed)
-        if use_cache and not any("time limit" in f for r in results for f in r.failures):
-            store_pages(inputs_digest(paths, config, lock_path, removed_path), pages)
+        if use_cache:
+            store_pages(key, pages)
         files = {k: hashlib.sha256(v.encode() if isinstance(v, str) else v).hexdigest()
                  for k, v in pages.items()}
     return Snapshot((), failures, len(results), now, files)
@@ -163,7 +166,6 @@ class Report:
         self.out, self.annotate, self.count = out, annotate, 0
 
     def error(self, path: str, line: int, entry: str, message: str) -> None:
-        from .load import Problem
         self.count += 1
         # a generated file as a whole has no line and no entry: `path: message`
         print(Problem(path, line, entry, message) if line else f"{path}: {message}",
@@ -189,18 +191,12 @@ def run_check(paths: Sequence[str], docs: Path, config: Path | None = None,
         if not limit:
             from .run import TIME_LIMIT
             limit = TIME_LIMIT
-        snap = full_check(paths, docs, config, lock_path, removed_path, jobs, limit, use_cache)
+        snap = full_check(paths, config, lock_path, removed_path, jobs, limit, use_cache, key)
         if use_cache and not any("time limit" in f[3] for f in snap.failures):
             _store_snapshot(key, snap)
     if snap.problems:
-        for line in snap.problems:
-            report.count += 1
-            print(line, file=out)
-            path, _, rest = line.partition(":")
-            num, _, rest = rest.partition(":")
-            if report.annotate:
-                print(f"::error file={_gh(path, True)},line={num}::{_gh(rest.strip())}",
-                      file=out)
+        for problem in snap.problems:
+            report.error(*problem)
         print(f"check: {len(snap.problems)} input problem"
               f"{'s' if len(snap.problems) != 1 else ''}; nothing verified", file=out)
         return 2
@@ -224,8 +220,6 @@ def run_check(paths: Sequence[str], docs: Path, config: Path | None = None,
 
 
 def _check_lock(snap: Snapshot, lock_path: Path, removed_path: Path, report: Report) -> str:
-    from .revisions import (Published, lock_problems, new_lock, read_lock, read_removed,
-                            stale)
     try:
         lock = read_lock(lock_path)
     except ValueError as e:

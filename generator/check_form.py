@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Iterator, Mapping
+from typing import Iterator, Mapping
 
 from .expr import RESERVED, NotationError
 from .load import Located, plain

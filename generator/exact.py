@@ -70,7 +70,6 @@ class Realm:
         self.arrays: dict[str, sympy.Array] = {}
         self.constraint: dict = {}
         self.fns: dict = {}
-        var = e.wrt[0].name
         self.var_syms = {}
         for v in e.wrt:
             self.var_syms[v.name] = self._symbols(v.name)
@@ -321,9 +320,10 @@ def is_zero(x: sympy.Expr) -> bool | None:
 
 
 def _nonzero_somewhere(x: sympy.Expr) -> bool:
-    """x evaluated, at 30 digits, at a fixed rational point away from zero: clearly nonzero?"""
+    """x evaluated, at 30 digits, at a fixed rational point away from zero (a constant as it
+    is): clearly nonzero?"""
     free = sorted(x.free_symbols, key=str)
-    if not free or x.atoms(sympy.Function) - x.atoms(sympy.exp, sympy.log, sympy.sin, sympy.cos,
+    if x.atoms(sympy.Function) - x.atoms(sympy.exp, sympy.log, sympy.sin, sympy.cos,
                                                        sympy.tan, sympy.tanh, sympy.sqrt):
         return False         # abstract functions cannot be evaluated at a point
     point = {v: sympy.Rational(3 + 2 * k, 7 + k) for k, v in enumerate(free)}
@@ -332,6 +332,16 @@ def _nonzero_somewhere(x: sympy.Expr) -> bool:
     except (TypeError, ValueError, ZeroDivisionError):
         return False
     return abs(value) > 1e-12 and value == value
+
+
+def _unequal(diff: sympy.Expr, where: str) -> tuple[bool | None, str] | None:
+    """None if `diff` is proven zero; else (False, why) if it is clearly nonzero somewhere,
+    or (None, why) if SymPy cannot decide."""
+    if is_zero(diff):
+        return None
+    if _nonzero_somewhere(diff):
+        return False, f"{where} differs (nonzero at a rational point)"
+    return None, f"SymPy could not decide {where}"
 
 
 def exact_sizes(entry: Entry) -> dict[str, int]:
@@ -387,12 +397,9 @@ def exact_check(entry: Entry, claim: Expr | None = None) -> tuple[bool | None, s
                 target = realm.var_syms[v.name][comp] if rank else realm.var_syms[v.name][()]
                 y = sympy.diff(y, target)
             rhs = ev.index(claim, at)
-            diff = realm.impose(y) - realm.impose(rhs)
-            verdict = is_zero(diff)
-            if verdict is None:
-                if _nonzero_somewhere(diff):
-                    return False, f"component {at} differs (nonzero at a rational point)", sizes
-                return None, f"SymPy could not decide component {at}", sizes
+            unequal = _unequal(realm.impose(y) - realm.impose(rhs), f"component {at}")
+            if unequal:
+                return (*unequal, sizes)
     except OutOfReach as e:
         return None, str(e), sizes
     except (ZeroDivisionError, ValueError, TypeError, NotImplementedError, KeyError) as e:
@@ -446,17 +453,11 @@ def exact_check_complex(entry: Entry) -> tuple[bool | None, str, dict]:
                     at = dict(zip(lhs, idx))
                     if time.process_time() - start > BUDGET:
                         return None, f"stopped after {BUDGET:g} s of CPU time", sizes
-                    diff = sympy.diff(y, target) - ev.index(entry.derivative, at)
-                    verdict = is_zero(diff)
-                    if verdict is None and not diff.free_symbols and diff.is_number:
-                        verdict = None if diff.evalf(30) == 0 else False
                     where = f"component {at} along {'i ' if unit != 1 else ''}E_{list(k)}"
-                    if verdict is False:
-                        return False, f"{where} differs by {diff}", sizes
-                    if verdict is None:
-                        if _nonzero_somewhere(diff):
-                            return False, f"{where} differs (nonzero at a rational point)", sizes
-                        return None, f"SymPy could not decide {where}", sizes
+                    unequal = _unequal(sympy.diff(y, target) - ev.index(entry.derivative, at),
+                                       where)
+                    if unequal:
+                        return (*unequal, sizes)
     except OutOfReach as e:
         return None, str(e), sizes
     except (ZeroDivisionError, ValueError, TypeError, NotImplementedError, KeyError) as e:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Mapping
 
 from .expr import (Add, Call, Comp, Delta, Deriv, Differential, Dim, Expr, Integral, MatEntry,
-                   MatScalar, MCall, MD, MDim, MSym, Mul, Num, Pow, RangeSum, Sum)
+                   MatScalar, MCall, MDim, Mul, Num, Pow, RangeSum, Sum)
 from .model import Symbol
 from .shapes import ONE, ShapeError, shape_of, symbol_shape
 from .treeops import Fresh, all_indices, leaf_indices, rebuild, rename, with_scalar

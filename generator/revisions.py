@@ -227,12 +227,10 @@ def lock_problems(now: Sequence[Published], lock: Lock | None, removed: Sequence
 def new_lock(now: Sequence[Published], old: Lock | None, removed: Sequence[Removal]) -> Lock:
     """The lock for the catalogue as it is; its date moves only when its content does."""
     ids = {p.id: Locked(p.statement, p.revisions, 0) for p in now}
-    prior = {**(old.removed if old else {}), **(old.ids if old else {})}
-    gone = {r.id: Locked(prior[r.id].statement, prior[r.id].revisions, 0)
-            for r in removed if r.id in prior and r.id not in ids}
-    if old is not None:
-        gone = {**{k: Locked(v.statement, v.revisions, 0) for k, v in old.removed.items()
-                   if k not in ids}, **gone}
+    old_ids, old_removed = (old.ids, old.removed) if old else ({}, {})
+    # a removed id stays in the lock for good, so that it can never come back silently
+    gone = {k: v for k, v in old_removed.items() if k not in ids}
+    gone |= {r.id: old_ids[r.id] for r in removed if r.id in old_ids and r.id not in ids}
     same = old is not None and old.version == VERSION and _plain(old.ids) == _plain(ids) \
         and _plain(old.removed) == _plain(gone)
     return Lock(VERSION, old.date if same else today(), ids, gone)

@@ -109,23 +109,12 @@ def _verify(entry: Entry, stage: list[str], exact_always: bool) -> Result:
         why, exact = "", Level("not run", "the general level proved the claim for all sizes")
     else:
         ok, why, sizes = exact_check(entry)
-        exact = Level("passed" if ok else ("failed" if ok is False else "not proven"), why,
-                      sizes)
+        exact = _exact_level(ok, why, sizes)
     stage[0] = "numeric"
     run, cases = numeric_check(entry)
     res = Result(entry, general, exact, run, derived, text)
     if not run.passed:
-        w = run.worst or {}
-        where = ""
-        if w:
-            at = w.get("index", {})
-            where = (f" at sizes {w['sizes']}, seed {w['seed']}: largest relative error "
-                     f"{w['error']:.3g} (tolerance {run.tolerance:g})")
-            if at.get("at") is not None:
-                where += (f", T{list(at['at'].values())} claimed {at['claimed']:.6g}, "
-                          f"numeric {at['numeric']:.6g}")
-        res.failures.append(f"numeric level failed{where}{'; ' + run.note if run.note else ''}"
-                            + (f"; the engine derives {text}" if text else ""))
+        res.failures.append(_numeric_failure(run.worst, run.tolerance, run.note, text))
         return res
     if general.status != "passed" and exact.status != "passed":
         res.failures.append(f"neither the general ({general.status}: {general.detail}) nor the "
@@ -137,19 +126,7 @@ def _verify(entry: Entry, stage: list[str], exact_always: bool) -> Result:
         if not res.of_hint.holds:
             res.failures.append(f"matrix hint of: '{entry.of_hint[0]}' does not equal the "
                                 f"function {entry.of_text} {res.of_hint.note}".rstrip())
-    hints = {c.layout: c for c in entry.claims if c.hint}
-    for c in entry.claims:
-        chk = check_form(entry, cases, c.form, c.layout)
-        res.claims.append((c, chk))
-        if c.hint and not chk.holds:
-            res.failures.append(f"matrix hint {c.layout}: '{c.text}' does not hold "
-                                f"({_why(chk)})")
-        elif not c.hint and c.erratum and chk.holds:
-            res.failures.append(f"claim of {c.source} ({c.layout}: '{c.text}') is marked "
-                                "erratum but holds")
-        elif not c.hint and not c.erratum and not chk.holds:
-            res.failures.append(f"claim of {c.source} ({c.layout}: '{c.text}') does not hold "
-                                f"({_why(chk)}); mark it erratum: true if the source is wrong")
+    hints = _judge_claims(res, lambda form, layout: check_form(entry, cases, form, layout))
     exprs = [entry.derivative] + ([derived] if derived is not None else [])
     dims = _dims(entry, exprs)
     derived_forms = {layout: derived_candidates(entry, layout, exprs, dims) for layout in LAYOUTS}
@@ -180,17 +157,12 @@ def _verify_complex(entry: Entry, stage: list[str], exact_always: bool = False) 
         exact = Level("not run", "the general level proved the claim for all sizes")
     else:
         ok, why, sizes = exact_check_complex(entry)
-        exact = Level("passed" if ok else ("failed" if ok is False else "not proven"), why,
-                      sizes)
+        exact = _exact_level(ok, why, sizes)
     stage[0] = "numeric"
     run = numeric_check_complex(entry)
     res = Result(entry, general, exact, run, derived, text)
     if not run.passed:
-        w = run.worst or {}
-        where = (f" at sizes {w['sizes']}, seed {w['seed']}: largest relative error "
-                 f"{w['error']:.3g} (tolerance {run.tolerance:g})") if w else ""
-        res.failures.append(f"numeric level failed{where}; {run.note}"
-                            + (f"; the engine derives {text}" if text else ""))
+        res.failures.append(_numeric_failure(run.worst, run.tolerance, run.note, text))
         return res
     if general.status != "passed" and exact.status != "passed":
         res.failures.append(f"neither the general ({general.status}: {general.detail}) nor the "
@@ -245,10 +217,7 @@ def _verify_powers(entry: Entry, stage: list[str]) -> Result:
                          note or ("at each exponent of the exact level" if passed else ""))
     res = Result(entry, general, exact, numeric, None, "")
     if not passed:
-        w = worst or {}
-        where = (f" at sizes {w['sizes']}, seed {w['seed']}: largest relative error "
-                 f"{w['error']:.3g} (tolerance {tol:g})") if w else ""
-        res.failures.append(f"numeric level failed{where}{'; ' + note if note else ''}")
+        res.failures.append(_numeric_failure(worst, tol, note))
         return res
     if exact.status != "passed":
         res.failures.append(f"neither the general ({general.status}) nor the exact level "
@@ -277,8 +246,44 @@ def _verify_powers(entry: Entry, stage: list[str]) -> Result:
         if not holds:
             res.failures.append(f"matrix hint of: '{entry.of_hint[0]}' does not equal the "
                                 f"function {entry.of_text} {why}".rstrip())
-    hints = {c.layout: c for c in entry.claims if c.hint}
-    for c in entry.claims:
+    hints = _judge_claims(res, check)
+    dims = _dims(entry, [entry.derivative])
+    derived_forms = {}
+    for layout in LAYOUTS:
+        try:
+            derived_forms[layout] = derived_candidates(entry, layout, [entry.derivative], dims)
+        except (ValueError, TypeError, AttributeError):
+            derived_forms[layout] = []
+    for layout in LAYOUTS:
+        res.layouts[layout] = choose_form(entry, None, layout, hints, derived_forms, dims, check)
+    return res
+
+
+def _exact_level(ok: bool | None, why: str, sizes) -> Level:
+    """The exact level's record from its verdict (True, False, or None: undecided)."""
+    return Level("passed" if ok else ("failed" if ok is False else "not proven"), why, sizes)
+
+
+def _numeric_failure(worst: dict | None, tolerance: float, note: str, text: str = "") -> str:
+    """The failure line of the numeric level: where it failed, and the engine's own form."""
+    w = worst or {}
+    where = ""
+    if w:
+        where = (f" at sizes {w['sizes']}, seed {w['seed']}: largest relative error "
+                 f"{w['error']:.3g} (tolerance {tolerance:g})")
+        at = w.get("index", {})
+        if at.get("at") is not None:
+            where += (f", T{list(at['at'].values())} claimed {at['claimed']:.6g}, "
+                      f"numeric {at['numeric']:.6g}")
+    return (f"numeric level failed{where}{'; ' + note if note else ''}"
+            + (f"; the engine derives {text}" if text else ""))
+
+
+def _judge_claims(res: Result, check) -> dict[str, Claim]:
+    """Check every hint and claim of the entry with `check(form, layout)`, recording each
+    and a failure where a hint fails, a claim fails unmarked, or an erratum holds; returns
+    the hints by layout."""
+    for c in res.entry.claims:
         chk = check(c.form, c.layout)
         res.claims.append((c, chk))
         if c.hint and not chk.holds:
@@ -290,16 +295,7 @@ def _verify_powers(entry: Entry, stage: list[str]) -> Result:
         elif not c.hint and not c.erratum and not chk.holds:
             res.failures.append(f"claim of {c.source} ({c.layout}: '{c.text}') does not hold "
                                 f"({_why(chk)}); mark it erratum: true if the source is wrong")
-    dims = _dims(entry, [entry.derivative])
-    derived_forms = {}
-    for layout in LAYOUTS:
-        try:
-            derived_forms[layout] = derived_candidates(entry, layout, [entry.derivative], dims)
-        except (ValueError, TypeError, AttributeError):
-            derived_forms[layout] = []
-    for layout in LAYOUTS:
-        res.layouts[layout] = choose_form(entry, None, layout, hints, derived_forms, dims, check)
-    return res
+    return {c.layout: c for c in res.entry.claims if c.hint}
 
 
 def _why(chk: FormCheck) -> str:

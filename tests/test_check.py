@@ -41,12 +41,9 @@ CATALOGUE = textwrap.dedent("""\
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
+def project(tmp_path, monkeypatch, new_project):
     """A project folder with a two-entry catalogue, its site generated and its ids locked."""
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    (tmp_path / "docs").mkdir()
-    for name in ("index.md", "contributing.md"):
-        shutil.copy(ROOT / "docs" / name, tmp_path / "docs" / name)
+    new_project(tmp_path)
     (tmp_path / "identities").mkdir()
     (tmp_path / "identities" / "t.yaml").write_text(CATALOGUE)
     monkeypatch.chdir(tmp_path)

@@ -17,7 +17,7 @@ from generator.catalogue import load_catalogue
 from generator.derive import DeriveError
 from generator.evaluate import Env, evaluate_index, quadrature
 from generator.exact import exact_check
-from generator.expr import Integral, MatEntry, NotationError, Num
+from generator.expr import Integral, NotationError, Num
 from generator.latex import SymbolInfo, index_latex
 from generator.parse_index import parse_index
 from generator.printing import index_text

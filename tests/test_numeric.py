@@ -3,7 +3,6 @@ samples from a seed fixed by the entry id. True entries pass; false ones fail wi
 counterexample; a claim off by 1e-3 relative in one component is refused."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pytest

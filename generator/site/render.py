@@ -16,7 +16,7 @@ from .cite import SiteInfo, bibtex, plain
 from .coverage import Coverage
 from .diagrams import KINDS
 from .downloads import BIB_NAME, JSON_NAME, tex_name
-from .entry_view import Table
+from .entry_view import EntryView, Table
 from .references import Reference, describe
 
 TEMPLATES = Path(__file__).with_name("templates")

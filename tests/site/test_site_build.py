@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -26,25 +25,14 @@ def tree(path: Path) -> dict[str, str]:
             for p in sorted(path.rglob("*")) if p.is_file()}
 
 
-def project(tmp: Path) -> Path:
-    """A copy of the project's hand-written docs/ and its mkdocs.yml; returns docs/."""
-    shutil.copy(ROOT / "mkdocs.yml", tmp / "mkdocs.yml")
-    docs = tmp / "docs"
-    docs.mkdir()
-    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
-    for name in HAND_WRITTEN:
-        shutil.copy(ROOT / "docs" / name, docs / name)
-    return docs
-
-
 def run(catalogue_dir, docs, results) -> int:
     return build_site([str(catalogue_dir)], docs, verify=lambda entries: results)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, catalogue_dir, results):
+def built(tmp_path_factory, catalogue_dir, results, new_project):
     tmp = tmp_path_factory.mktemp("project")
-    docs = project(tmp)
+    docs = new_project(tmp)
     assert run(catalogue_dir, docs, results) == 0
     return docs
 
@@ -66,9 +54,10 @@ def test_hand_written_pages_stay_as_they_were(built):
         assert BANNER not in (built / name).read_text()
 
 
-def test_two_runs_are_byte_identical(tmp_path, catalogue_dir, results, built, monkeypatch):
+def test_two_runs_are_byte_identical(tmp_path, catalogue_dir, results, built, monkeypatch,
+                                     new_project):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    docs = project(tmp_path)
+    docs = new_project(tmp_path)
     assert run(catalogue_dir, docs, results) == 0
     assert tree(docs) == tree(built)
     # no build date: only the Matrix Cookbook's version date (2012-11-15) may appear
@@ -76,16 +65,18 @@ def test_two_runs_are_byte_identical(tmp_path, catalogue_dir, results, built, mo
         p.read_text() for p in docs.rglob("*.md")).replace("2012-11-15", ""))
 
 
-def test_source_date_epoch_dates_the_citations(tmp_path, catalogue_dir, results, monkeypatch):
+def test_source_date_epoch_dates_the_citations(tmp_path, catalogue_dir, results, monkeypatch,
+                                               new_project):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")      # 2026-01-01
-    docs = project(tmp_path)
+    docs = new_project(tmp_path)
     assert run(catalogue_dir, docs, results) == 0
     assert "year         = {2026}" in (docs / "downloads" / "matrix-calculus.bib").read_text()
     assert "(2026-01-01)" in (docs / "entries" / "t-linear-map.md").read_text()
 
 
-def test_stale_pages_go_and_hand_written_files_stay(tmp_path, catalogue_dir, results):
-    docs = project(tmp_path)
+def test_stale_pages_go_and_hand_written_files_stay(tmp_path, catalogue_dir, results,
+                                                   new_project):
+    docs = new_project(tmp_path)
     (docs / "entries").mkdir()
     (docs / "entries" / "removed-entry.md").write_text("old")
     (docs / "notes.md").write_text("mine")

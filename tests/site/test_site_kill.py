@@ -98,26 +98,14 @@ def build(tmp: Path, docs: Path, catalogue: Path, date: str) -> None:
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-def project(tmp: Path) -> Path:
-    """A project folder with mkdocs.yml and the hand-written part of docs/."""
-    tmp.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "mkdocs.yml", tmp / "mkdocs.yml")
-    docs = tmp / "docs"
-    docs.mkdir()
-    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
-    for name in HAND_WRITTEN:
-        shutil.copy(ROOT / "docs" / name, docs / name)
-    return docs
-
-
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory, catalogue_dir):
+def builds(tmp_path_factory, catalogue_dir, new_project):
     """The pages of a build dated OLD_DATE (in place before every kill) and of one dated
     NEW_DATE (what every killed build was writing), with a warm cache for both."""
     tmp = tmp_path_factory.mktemp("kill")
-    old = project(tmp / "old")
+    old = new_project(tmp / "old")
     build(tmp, old, catalogue_dir, OLD_DATE)
-    new = project(tmp / "new")
+    new = new_project(tmp / "new")
     build(tmp, new, catalogue_dir, NEW_DATE)
     before, after = tree(old), tree(new)
     changed = [k for k in before if k in after and before[k] != after[k]]
@@ -127,10 +115,11 @@ def builds(tmp_path_factory, catalogue_dir):
 
 def fresh(tmp: Path, old: Path, name: str) -> Path:
     """A copy of the old project in which a build is to be killed."""
-    docs = project(tmp / name)
-    shutil.rmtree(docs)
-    shutil.copytree(old, docs, symlinks=True)
-    return docs
+    folder = tmp / name
+    folder.mkdir()
+    shutil.copy(old.parent / "mkdocs.yml", folder / "mkdocs.yml")
+    shutil.copytree(old, folder / "docs", symlinks=True)
+    return folder / "docs"
 
 
 def leftovers(docs: Path) -> list[Path]:

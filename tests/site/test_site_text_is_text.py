@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -70,13 +69,9 @@ class Elements(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, new_project):
     tmp = tmp_path_factory.mktemp("evil")
-    shutil.copy(ROOT / "mkdocs.yml", tmp / "mkdocs.yml")
-    docs = tmp / "docs"
-    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
-    for name in ("index.md", "contributing.md"):
-        shutil.copy(ROOT / "docs" / name, docs / name)
+    docs = new_project(tmp)
     (tmp / "identities").mkdir()
     (tmp / "identities" / "evil.yaml").write_text(CATALOGUE, encoding="utf-8")
     assert build_site([str(tmp / "identities")], docs) == 0
