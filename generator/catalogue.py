@@ -7,6 +7,7 @@ from pathlib import Path
 from .check_form import check_entry
 from .load import Located, Problem, identity_files, read_file
 from .model import Entry
+from .sections import check_sections
 
 FILE_FIELDS = {"table", "title", "entries", "description"}
 TABLE_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")       # fullmatch: "t\n" is no table
@@ -79,4 +80,6 @@ def load_catalogue(paths: list[str]) -> tuple[list[Entry], list[Problem]]:
                 first[eid] = f"{path}:{line}"
     dup = {p.entry for p in problems if p.message.startswith("duplicate id")}
     entries = [e for e in entries if e.id not in dup]
-    return entries, problems
+    found = check_sections(entries)
+    wrong = {(p.path, p.line) for p in found}
+    return [e for e in entries if (e.path, e.line) not in wrong], problems + found

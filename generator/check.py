@@ -108,7 +108,9 @@ def full_check(paths: Sequence[str], config: Path, lock_path: Path, removed_path
     generated are kept under `key` for `python -m generator site`."""
     from .catalogue import load_catalogue
     from .run import verify_all
+    from .sections import check_pages
     entries, problems = load_catalogue(list(paths))
+    problems += check_pages(entries)
     removed, more = read_removed(removed_path)
     problems += more
     if problems:

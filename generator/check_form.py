@@ -16,9 +16,10 @@ from .entry_forms import check_forms
 from .resolve import MAX_FIXED as RESOLVE_MAX_FIXED
 from .parse_matrix import parse_matrix
 from .revisions import check_revisions
+from .sections import check_section
 
-ENTRY_FIELDS = {"id", "name", "tags", "symbols", "of", "wrt", "derivative", "differential",
-                "matrix", "claims", "sources", "note", "revisions"}
+ENTRY_FIELDS = {"id", "name", "tags", "section", "symbols", "of", "wrt", "derivative",
+                "differential", "matrix", "claims", "sources", "note", "revisions"}
 REQUIRED = ("id", "name", "symbols", "of", "wrt")
 SYMBOL_FIELDS = {"shape", "assume", "depends_on", "function", "integer"}
 CLAIM_FIELDS = {"source", "layout", "matrix", "erratum", "eq", "table", "row", "note",
@@ -295,6 +296,8 @@ def check_entry(node: Located, table: str, path: str) -> tuple[Entry | None, lis
         problems.append((f["id"].line, "id must be text"))
     if "name" in f and (not isinstance(f["name"].value, str) or not f["name"].value.strip()):
         problems.append((f["name"].line, "name must be non-empty text"))
+    if "section" in f:
+        problems += [(f["section"].line, m) for m in check_section(f["section"].value)]
     tags: tuple[str, ...] = ()
     if "tags" in f:
         raw = f["tags"].value

@@ -17,6 +17,7 @@ from ..load import Problem
 from ..model import Entry
 from ..revisions import LOCK, REMOVED, Lock, Removal, read_lock, read_removed
 from ..run import verify_all
+from ..sections import check_pages
 from ..verify import Result
 from .atomic import write_tree
 from .cite import SiteInfo, build_date
@@ -51,12 +52,20 @@ def site_info(config: Path, lock: "Lock | None" = None) -> SiteInfo:
                     date=datetime.date.fromisoformat(lock.date) if lock else build_date())
 
 
+def table_order(results: Sequence[Result]) -> list[Result]:
+    """The entries as the site shows them: a table's own file (named for the table) first,
+    then the other files that add to it in path order, each file in its own order."""
+    return sorted(results, key=lambda r: (Path(r.entry.path).stem != r.entry.table,
+                                          r.entry.path))
+
+
 def table_titles(results: Sequence[Result]) -> dict[str, str]:
-    """Each table's title, from the `title` of the first file that declares the table (the
-    files were checked by load_catalogue already; libyaml reads them fast where present)."""
+    """Each table's title, from the `title` of the first file that declares the table, in
+    table_order (the files were checked by load_catalogue already; libyaml reads them fast
+    where present)."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     titles: dict[str, str] = {}
-    for path in sorted({r.entry.path for r in results}):
+    for path in dict.fromkeys(r.entry.path for r in table_order(results)):
         top = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)
         table, title = top.get("table"), top.get("title")
         if isinstance(table, str) and title is not None:
@@ -71,7 +80,7 @@ def generate(results: Sequence[Result], site: SiteInfo, refs: dict[str, Referenc
     data = {d["id"]: d for d in catalogue["entries"]}
     titles = table_titles(results)
     tables: dict[str, Table] = {}
-    for r in results:            # file order within a table, as the authors arranged it
+    for r in table_order(results):      # as the authors arranged each file
         e = r.entry
         title = titles.get(e.table) or e.table.replace("-", " ").capitalize()
         t = tables.setdefault(e.table, Table(e.table, title, e.path, []))
@@ -98,6 +107,7 @@ def build_site(paths: Sequence[str], docs: Path, config: Path | None = None,
         print(f"references: {e}", file=err)
         return 2
     entries, problems = load_catalogue(list(paths))
+    problems += check_pages(entries)
     removed, more = read_removed(docs.parent / REMOVED)
     problems += more
     try:

@@ -11,6 +11,7 @@ from ..latex import index_latex
 from ..latex_matrix import SUP, matrix_latex, matrix_tex, name_tex, paren
 from ..model import LAYOUTS, Entry
 from ..revisions import Revision, revisions_of
+from ..sections import section_of, slug
 from ..treeops import all_indices, walk
 from ..verify import Result
 from .arrangement import Arrangement, entry_arrangements, symbol_shape_text
@@ -71,6 +72,12 @@ class EntryView:
     claims: list[ClaimView]
     sources: list[dict[str, Any]] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)
+    section: str = ""              # the section's title, "" in a table without sections
+
+    @property
+    def table_page(self) -> str:
+        """The page under tables/ that shows this entry's row, without `.md`."""
+        return f"{self.table}/{slug(self.section)}" if self.section else self.table
 
     @property
     def verification(self) -> dict[str, Any]:
@@ -88,12 +95,36 @@ class EntryView:
 
 
 @dataclass(frozen=True)
+class Section:
+    """One page of a table divided into sections."""
+    title: str
+    page: str                      # under tables/, without `.md`: deep-learning/losses
+    path: str                      # the identity file of its first entry
+    entries: list[EntryView]
+
+
+@dataclass(frozen=True)
 class Table:
     """One table of the catalogue: its entries in the order of their file."""
     table: str
     title: str
     path: str
     entries: list[EntryView]
+
+    @property
+    def sections(self) -> list[Section]:
+        """Its sections in order of first appearance; none for a table of one page."""
+        out: dict[str, Section] = {}
+        for v in self.entries:
+            if v.section:
+                out.setdefault(v.section, Section(v.section, v.table_page, v.path, [])
+                               ).entries.append(v)
+        return list(out.values())
+
+    @property
+    def page(self) -> str:
+        """Its own page under tables/, without `.md`: the table, or its list of sections."""
+        return f"{self.table}/index" if self.sections else self.table
 
 
 def _where(raw: dict[str, Any]) -> str:
@@ -195,4 +226,4 @@ def entry_view(r: Result, data: dict[str, Any], table_title: str) -> EntryView:
                          v["general"]["status"], v["exact"]["status"]),
         inner_derivative=has_inner_derivative(e), claims=_claims(r, info, data),
         sources=[{**s, "where": _where(s)} for s in data["sources"]],
-        revisions=list(revisions_of(e.raw)))
+        revisions=list(revisions_of(e.raw)), section=section_of(e) or "")

@@ -75,7 +75,16 @@ class Pages:
         for r in self.removed:
             out[f"entries/{r.id}.md"] = self._page("tombstone.md.j2", "removed.yaml", r=r)
         for t in self.tables:
-            out[f"tables/{t.table}.md"] = self._page("table.md.j2", t.path, t=t)
+            sections = t.sections
+            if not sections:
+                out[f"tables/{t.table}.md"] = self._page("table.md.j2", t.path, t=t, s=None,
+                                                         sections=[], up="../")
+                continue
+            out[f"tables/{t.page}.md"] = self._page("table-sections.md.j2", t.path, t=t,
+                                                    sections=sections)
+            for s in sections:
+                out[f"tables/{s.page}.md"] = self._page("table.md.j2", s.path, t=t, s=s,
+                                                        sections=sections, up="../../")
         for v in self.views:
             out[f"entries/{v.id}.md"] = self._page(
                 "entry.md.j2", v.path, v=v, bibtex=bibtex(self.site, v.id, v.name),
