@@ -14,10 +14,11 @@ HAND_WRITTEN = ("index.md", "contributing.md")
 
 
 def copy_project(folder: Path) -> Path:
-    """`folder` made a project: mkdocs.yml and the hand-written part of docs/ (the pages
-    and the vendored assets) copied in; returns its docs/."""
+    """`folder` made a project: mkdocs.yml, the theme's overrides and the hand-written part
+    of docs/ (the pages and the vendored assets) copied in; returns its docs/."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", folder / "overrides", dirs_exist_ok=True)
     docs = folder / "docs"
     shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
     for name in HAND_WRITTEN:

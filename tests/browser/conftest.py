@@ -49,6 +49,7 @@ def built(tmp_path_factory) -> Built:
         ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(tmp / "site")))
     base_url = f"http://127.0.0.1:{server.server_address[1]}/"
     shutil.copytree(ROOT / "docs", tmp / "docs")
+    shutil.copytree(ROOT / "overrides", tmp / "overrides")
     for name in ("ids.lock", "removed.yaml"):     # the catalogue's date and tombstones
         if (ROOT / name).is_file():
             shutil.copy(ROOT / name, tmp / name)
