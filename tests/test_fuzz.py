@@ -242,10 +242,10 @@ def parses_or_notation_error(parse, text: str, *args):
 # --- the parsers ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name, parse, text, cases, extra", [
-    ("parse_index", parse_index, INDEX_TEXT, 3500, (FUNCTIONS,)),
-    ("parse_equation", parse_equation, EQUATION_TEXT, 1800, (FUNCTIONS,)),
+    ("parse_index", parse_index, INDEX_TEXT, 3300, (FUNCTIONS,)),
+    ("parse_equation", parse_equation, EQUATION_TEXT, 1500, (FUNCTIONS,)),
     ("parse_variable", lambda t: parse_variable(t), VARIABLE_TEXT, 1200, ()),
-    ("parse_matrix", parse_matrix, MATRIX_TEXT, 3500, (FUNCTIONS,)),
+    ("parse_matrix", parse_matrix, MATRIX_TEXT, 3300, (FUNCTIONS,)),
 ])
 def test_parser_raises_only_notation_errors(name, parse, text, cases, extra):
     @fuzz_settings(cases, deadline_ms=2000)
@@ -474,7 +474,7 @@ LINE = re.compile(r"^(?P<path>.+?):(?P<line>[1-9][0-9]*): (?P<entry>.+?): (?P<me
 def test_form_checks_return_problems_never_raise(tmp_path):
     path = tmp_path / "fuzz.yaml"
 
-    @fuzz_settings(1000, deadline_ms=5000)
+    @fuzz_settings(600, deadline_ms=5000)
     @given(catalogue_text())
     def prop(case_text):
         text, block = case_text
