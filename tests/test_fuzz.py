@@ -8,9 +8,10 @@ hang: every case runs under a hypothesis deadline and a hard alarm.
 
 Most input is near-valid, from a grammar (symbols, indices, brackets, operators, functions,
 numbers, hostile fragments and confusable Unicode), then mutated, so that the parsers get
-deep; some is plain random text. Every test counts the cases it ran; the last test prints the
-total and the time and checks that together they are at least MIN_CASES in under MAX_SECONDS
-of CPU time (the wall-clock time is printed too, but a busy machine stretches it).
+deep; some is plain random text. Every test counts the cases it ran, a text drawn twice once;
+the last test prints the total and the time and checks that together they are at least
+MIN_CASES in under MAX_SECONDS of CPU time (the wall-clock time is printed too, but a busy
+machine stretches it).
 """
 from __future__ import annotations
 
@@ -38,6 +39,10 @@ MAX_SECONDS = 60.0
 HARD_LIMIT = 20.0           # seconds for one case: far beyond any deadline, so only a hang rings
 FUNCTIONS = frozenset({"f", "g"})
 RUNS: dict[str, list] = {}  # test name -> [cases, CPU seconds, wall-clock seconds]
+SEEN: dict[str, set] = {}   # test name -> the texts run (a repeated text is not a new case)
+# Texts drawn per hypothesis example: drawing an example costs more than parsing a text, so
+# several distinct texts per example make the cases cheap without making them alike.
+BATCH = 5
 
 
 def fuzz_settings(cases: int, deadline_ms: int):
@@ -55,9 +60,13 @@ class Hang(Exception):
 
 
 @contextmanager
-def case(name: str):
-    """One fuzz case: counted, and stopped by an alarm if it hangs."""
-    RUNS.setdefault(name, [0, 0.0, 0.0])[0] += 1
+def case(name: str, text: str):
+    """One fuzz case: counted if its text is new to the test, and stopped by an alarm if it
+    hangs."""
+    seen = SEEN.setdefault(name, set())
+    if text not in seen:
+        seen.add(text)
+        RUNS.setdefault(name, [0, 0.0, 0.0])[0] += 1
 
     def ring(signum, frame):
         raise Hang(f"no answer within {HARD_LIMIT} s")
@@ -241,30 +250,37 @@ def parses_or_notation_error(parse, text: str, *args):
 
 # --- the parsers ----------------------------------------------------------------------------
 
+def batches(text):
+    return st.lists(text, min_size=BATCH, max_size=BATCH, unique=True)
+
+
 @pytest.mark.parametrize("name, parse, text, cases, extra", [
-    ("parse_index", parse_index, INDEX_TEXT, 3300, (FUNCTIONS,)),
-    ("parse_equation", parse_equation, EQUATION_TEXT, 1500, (FUNCTIONS,)),
-    ("parse_variable", lambda t: parse_variable(t), VARIABLE_TEXT, 1200, ()),
-    ("parse_matrix", parse_matrix, MATRIX_TEXT, 3300, (FUNCTIONS,)),
+    ("parse_index", parse_index, INDEX_TEXT, 5000, (FUNCTIONS,)),
+    ("parse_equation", parse_equation, EQUATION_TEXT, 2500, (FUNCTIONS,)),
+    ("parse_variable", lambda t: parse_variable(t), VARIABLE_TEXT, 1500, ()),
+    ("parse_matrix", parse_matrix, MATRIX_TEXT, 5000, (FUNCTIONS,)),
 ])
 def test_parser_raises_only_notation_errors(name, parse, text, cases, extra):
-    @fuzz_settings(cases, deadline_ms=2000)
-    @given(text)
-    def prop(t):
-        with case(name):
-            parses_or_notation_error(parse, t, *extra)
+    @fuzz_settings(cases // BATCH, deadline_ms=2000 * BATCH)
+    @given(batches(text))
+    def prop(texts):
+        for t in texts:
+            with case(name, t):
+                parses_or_notation_error(parse, t, *extra)
     timed(name, prop)
 
 
 def test_random_text_in_every_parser():
-    @fuzz_settings(1000, deadline_ms=2000)
-    @given(RANDOM_TEXT)
-    def prop(t):
-        with case("random text"):
-            for parse, extra in ((parse_index, (FUNCTIONS,)), (parse_equation, (FUNCTIONS,)),
-                                 (lambda s: parse_variable(s), ()),
-                                 (parse_matrix, (FUNCTIONS,))):
-                parses_or_notation_error(parse, t, *extra)
+    @fuzz_settings(1500 // BATCH, deadline_ms=2000 * BATCH)
+    @given(batches(RANDOM_TEXT))
+    def prop(texts):
+        for t in texts:
+            with case("random text", t):
+                for parse, extra in ((parse_index, (FUNCTIONS,)),
+                                     (parse_equation, (FUNCTIONS,)),
+                                     (lambda s: parse_variable(s), ()),
+                                     (parse_matrix, (FUNCTIONS,))):
+                    parses_or_notation_error(parse, t, *extra)
     timed("random text", prop)
 
 
@@ -339,11 +355,17 @@ REAL = [e for f in sorted((ROOT / "identities").glob("*.yaml"))
 FIELDS = ("of", "wrt", "derivative", "differential")
 
 
+# Strategies are built once, not at every draw: building one (and checking it) costs more
+# than drawing from it.
+REAL_ST = st.sampled_from(REAL)
+CHANGE_ST = st.sampled_from(["none", "edit", "edit", "replace", "shape", "drop-symbol",
+                             "swap-kind", "typo", "assume", "hint"])
+
+
 @st.composite
 def real_entry(draw) -> dict:
-    e = copy.deepcopy(draw(st.sampled_from(REAL)))
-    change = draw(st.sampled_from(["none", "edit", "edit", "replace", "shape", "drop-symbol",
-                                   "swap-kind", "typo", "assume", "hint"]))
+    e = copy.deepcopy(draw(REAL_ST))
+    change = draw(CHANGE_ST)
     present = [k for k in FIELDS if isinstance(e.get(k), str)]
     symbols = e.get("symbols") if isinstance(e.get("symbols"), dict) else {}
     if change == "edit" and present:
@@ -442,17 +464,19 @@ def entry(draw):
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
+TABLE_ST = st.sampled_from(["vector-by-vector", "vector-by-vector", "vector-by-vector",
+                           "Bad Table", 3, None])
+ENTRIES_ST = st.one_of(st.lists(real_entry(), min_size=1, max_size=3),
+                       st.lists(real_entry(), min_size=1, max_size=3),
+                       st.lists(near_entry(), min_size=1, max_size=2),
+                       st.lists(entry(), min_size=1, max_size=2),
+                       st.sampled_from([[], None, "x", [None], [[1]]]))
+
+
 @st.composite
 def catalogue_text(draw) -> tuple[str, bool]:
     """YAML text, and whether it is block style as dumped (each field on the line it starts)."""
-    doc: dict = {"table": draw(st.sampled_from(["vector-by-vector", "vector-by-vector",
-                                                 "vector-by-vector", "Bad Table", 3, None])),
-                 "title": "Fuzz",
-                 "entries": draw(st.one_of(st.lists(real_entry(), min_size=1, max_size=3),
-                                           st.lists(real_entry(), min_size=1, max_size=3),
-                                           st.lists(near_entry(), min_size=1, max_size=2),
-                                           st.lists(entry(), min_size=1, max_size=2),
-                                           st.sampled_from([[], None, "x", [None], [[1]]])))}
+    doc: dict = {"table": draw(TABLE_ST), "title": "Fuzz", "entries": draw(ENTRIES_ST)}
     if draw(st.integers(0, 5)) == 0:
         doc[draw(st.sampled_from(["titel", "entry", "\u0442able"]))] = "x"
     block = draw(st.booleans())
@@ -474,11 +498,11 @@ LINE = re.compile(r"^(?P<path>.+?):(?P<line>[1-9][0-9]*): (?P<entry>.+?): (?P<me
 def test_form_checks_return_problems_never_raise(tmp_path):
     path = tmp_path / "fuzz.yaml"
 
-    @fuzz_settings(600, deadline_ms=5000)
+    @fuzz_settings(800, deadline_ms=5000)
     @given(catalogue_text())
     def prop(case_text):
         text, block = case_text
-        with case("load_catalogue"):
+        with case("load_catalogue", text):
             path.write_text(text, encoding="utf-8", errors="surrogatepass")
             entries, problems = load_catalogue([str(path)])
             rows = re.split(r"\r\n|\r|\n", text)     # lines as an editor counts them
