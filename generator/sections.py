@@ -5,13 +5,15 @@ bench); verification alone has no such limit."""
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 from .load import Problem
 from .model import Entry
 
 PAGE_LIMIT = 16
 TITLE_MAX = 60
+T = TypeVar("T")
 
 
 def slug(title: str) -> str:
@@ -36,13 +38,26 @@ def section_of(entry: Entry) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def pages(entries: Sequence[Entry]) -> dict[str, dict[str, list[Entry]]]:
-    """Per table, its pages in order of first appearance: section title (or "" for a table
-    without sections) -> entries in catalogue order."""
-    out: dict[str, dict[str, list[Entry]]] = {}
-    for e in entries:
-        out.setdefault(e.table, {}).setdefault(section_of(e) or "", []).append(e)
+def reading_key(entry: Entry) -> tuple[bool, str]:
+    """The order in which the site shows entries (a stable sort keeps each file's order): a
+    table's own file, named for the table, first, then the files that add to it by path."""
+    return Path(entry.path).stem != entry.table, entry.path
+
+
+def grouped(items: Iterable[T], key: Callable[[T], str]) -> dict[str, list[T]]:
+    """Items by key, keys in order of first appearance, items in their order."""
+    out: dict[str, list[T]] = {}
+    for item in items:
+        out.setdefault(key(item), []).append(item)
     return out
+
+
+def pages(entries: Sequence[Entry]) -> dict[str, dict[str, list[Entry]]]:
+    """Per table, its pages in reading order: section title (or "" for a table without
+    sections) -> its entries."""
+    by_table = grouped(sorted(entries, key=reading_key), lambda e: e.table)
+    return {table: grouped(members, lambda e: section_of(e) or "")
+            for table, members in by_table.items()}
 
 
 def check_sections(entries: Iterable[Entry]) -> list[Problem]:
@@ -58,7 +73,6 @@ def check_sections(entries: Iterable[Entry]) -> list[Problem]:
             continue
         names: dict[str, str] = {}
         for title, members in by_section.items():
-            first = members[0]
             if slug(title) in names and names[slug(title)] != title:
                 problems += [Problem(e.path, e.line, e.id,
                                      f"section {title!r} and section {names[slug(title)]!r} "

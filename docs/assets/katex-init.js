@@ -19,28 +19,29 @@
   // rows) is copied from its first rendering: cloning nodes is far cheaper than typesetting.
   var rendered = new Map();
 
+  // Whether el held a formula and now holds it typeset.
   function typesetOne(el) {
+    if (el.querySelector(".katex, .katex-error")) return false;     // typeset already
     var source = el.textContent.trim();
     var done = rendered.get(source);
     if (done) {
       el.replaceChildren(done.cloneNode(true));
-      return;
+      return true;
     }
     var display = source.slice(0, 2) === "\\[";
-    if (!display && source.slice(0, 2) !== "\\(") return;        // not a formula we wrote
+    if (!display && source.slice(0, 2) !== "\\(") return false;  // not a formula we wrote
     katex.render(source.slice(2, -2), el, { displayMode: display, throwOnError: false });
     if (el.childNodes.length === 1 && el.firstChild.nodeType === 1) {
       rendered.set(source, el.firstChild.cloneNode(true));
     }
+    return true;
   }
 
-  // Returns how many formulas it typeset: those already typeset are left alone.
+  // Returns how many formulas it typeset.
   function typeset(root) {
     var count = 0;
     root.querySelectorAll(".arithmatex").forEach(function (el) {
-      if (el.querySelector(".katex, .katex-error")) return;
-      typesetOne(el);
-      count += 1;
+      if (typesetOne(el)) count += 1;
     });
     return count;
   }

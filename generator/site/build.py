@@ -17,7 +17,7 @@ from ..load import Problem
 from ..model import Entry
 from ..revisions import LOCK, REMOVED, Lock, Removal, read_lock, read_removed
 from ..run import verify_all
-from ..sections import check_pages
+from ..sections import check_pages, reading_key
 from ..verify import Result
 from .atomic import write_tree
 from .cite import SiteInfo, build_date
@@ -53,10 +53,8 @@ def site_info(config: Path, lock: "Lock | None" = None) -> SiteInfo:
 
 
 def table_order(results: Sequence[Result]) -> list[Result]:
-    """The entries as the site shows them: a table's own file (named for the table) first,
-    then the other files that add to it in path order, each file in its own order."""
-    return sorted(results, key=lambda r: (Path(r.entry.path).stem != r.entry.table,
-                                          r.entry.path))
+    """The entries as the site shows them (sections.reading_key)."""
+    return sorted(results, key=lambda r: reading_key(r.entry))
 
 
 def table_titles(results: Sequence[Result]) -> dict[str, str]:

@@ -11,7 +11,7 @@ from ..latex import index_latex
 from ..latex_matrix import SUP, matrix_latex, matrix_tex, name_tex, paren
 from ..model import LAYOUTS, Entry
 from ..revisions import Revision, revisions_of
-from ..sections import section_of, slug
+from ..sections import grouped, section_of, slug
 from ..treeops import all_indices, walk
 from ..verify import Result
 from .arrangement import Arrangement, entry_arrangements, symbol_shape_text
@@ -114,12 +114,9 @@ class Table:
     @property
     def sections(self) -> list[Section]:
         """Its sections in order of first appearance; none for a table of one page."""
-        out: dict[str, Section] = {}
-        for v in self.entries:
-            if v.section:
-                out.setdefault(v.section, Section(v.section, v.table_page, v.path, [])
-                               ).entries.append(v)
-        return list(out.values())
+        return [Section(title, views[0].table_page, views[0].path, views)
+                for title, views in grouped(self.entries, lambda v: v.section).items()
+                if title]
 
     @property
     def page(self) -> str:

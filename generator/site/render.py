@@ -77,8 +77,8 @@ class Pages:
         for t in self.tables:
             sections = t.sections
             if not sections:
-                out[f"tables/{t.table}.md"] = self._page("table.md.j2", t.path, t=t, s=None,
-                                                         sections=[], up="../")
+                out[f"tables/{t.page}.md"] = self._page("table.md.j2", t.path, t=t, s=None,
+                                                        sections=[], up="../")
                 continue
             out[f"tables/{t.page}.md"] = self._page("table-sections.md.j2", t.path, t=t,
                                                     sections=sections)
